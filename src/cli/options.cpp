@@ -1,0 +1,248 @@
+#include "cli/options.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "io/error.h"
+
+namespace rigz::cli {
+namespace {
+
+[[noreturn]] void usage_error(const std::string& what) { throw Error(Error::Kind::usage, what); }
+
+struct LongOption {
+  const char* name;
+  char short_name;  // the equivalent short option
+  bool takes_value;
+};
+
+// Long options as gzip and pigz spell them; any unique prefix is accepted (getopt_long).
+constexpr LongOption kLongOptions[] = {
+    {"stdout", 'c', false},     {"to-stdout", 'c', false},   {"decompress", 'd', false},
+    {"uncompress", 'd', false}, {"force", 'f', false},       {"help", 'h', false},
+    {"keep", 'k', false},       {"list", 'l', false},        {"license", 'L', false},
+    {"no-name", 'n', false},    {"name", 'N', false},        {"quiet", 'q', false},
+    {"silent", 'q', false},     {"recursive", 'r', false},   {"suffix", 'S', true},
+    {"test", 't', false},       {"verbose", 'v', false},     {"version", 'V', false},
+    {"fast", '1', false},       {"best", '9', false},        {"processes", 'p', true},
+    {"blocksize", 'b', true},   {"independent", 'i', false}, {"synchronous", 'Y', false},
+    {"ascii", 'a', false},
+};
+
+unsigned long parse_number(const std::string& opt, const std::string& value) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long v = std::strtoul(value.c_str(), &end, 10);
+  if (value.empty() || *end || errno || value[0] == '-')
+    usage_error("invalid numeric parameter for " + opt + ": " + value);
+  return v;
+}
+
+class Parser {
+ public:
+  explicit Parser(Options& o) : o_(o) {}
+
+  // Applies one option (short letter form) with its value, if it takes one.
+  void apply(char c, const std::string& value) {
+    switch (c) {
+      case 'c': o_.to_stdout = true; break;
+      case 'd': o_.mode = Mode::decompress; break;
+      case 'f': o_.force = true; break;
+      case 'h': o_.show_help = true; break;
+      case 'k': o_.keep = true; break;
+      case 'l': o_.mode = Mode::list; break;
+      case 'L': o_.show_license = true; break;
+      case 'n': o_.store_name = false; o_.restore_name = false; break;
+      case 'N': o_.store_name = true; o_.restore_name = true; break;
+      case 'q': o_.verbosity = 0; break;
+      case 'r': o_.recursive = true; break;
+      case 'S':
+        if (value.empty() || value.find('/') != std::string::npos) usage_error("invalid suffix '" + value + "'");
+        o_.suffix = value;
+        break;
+      case 't': o_.mode = Mode::test; break;
+      case 'v': o_.verbosity = o_.verbosity < 1 ? 2 : o_.verbosity + 1; break;
+      case 'V': o_.show_version = true; break;
+      case 'p': {
+        unsigned long n = parse_number("-p", value);
+        if (n < 1) usage_error("invalid number of processes: " + value);
+        o_.threads = static_cast<unsigned>(n > 4096 ? 4096 : n);
+        break;
+      }
+      case 'b': {
+        unsigned long kib = parse_number("-b", value);
+        if (kib < 32 || kib > (1ul << 18)) usage_error("block size must be 32..262144 KiB: " + value);
+        o_.block_size = kib * 1024;
+        break;
+      }
+      case 'i': o_.independent = true; break;
+      case 'Y': o_.synchronous = true; break;
+      case 'a': break;  // --ascii: text mode conversion, a no-op on Unix as in gzip
+      default:
+        if (c >= '1' && c <= '9') {
+          o_.level = c - '0';
+          break;
+        }
+        usage_error(std::string("invalid option -- '") + c + "'");
+    }
+  }
+
+  static bool takes_value(char c) { return c == 'S' || c == 'p' || c == 'b'; }
+
+  // Parses a list of arguments; files go to o_.files unless `allow_files` is false.
+  void parse(const std::vector<std::string>& args, bool allow_files, const char* where) {
+    bool only_files = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (only_files || a == "-" || a.size() < 2 || a[0] != '-') {
+        if (!allow_files) usage_error(std::string("cannot provide files in ") + where + " environment variable");
+        o_.files.push_back(a);
+        continue;
+      }
+      if (a == "--") {
+        only_files = true;
+        continue;
+      }
+      if (a[1] == '-') {
+        long_option(a, args, i);
+        continue;
+      }
+      // A cluster of short options: -dc, -9k, -p4, -S.sfx, -11 (digits form the level).
+      for (size_t j = 1; j < a.size(); ++j) {
+        char c = a[j];
+        if (c >= '0' && c <= '9') {
+          size_t k = j;
+          while (k < a.size() && a[k] >= '0' && a[k] <= '9') ++k;
+          int level = std::atoi(a.substr(j, k - j).c_str());
+          if (level < 1 || level > 9) usage_error("invalid compression level: -" + a.substr(j, k - j));
+          o_.level = level;
+          j = k - 1;
+          continue;
+        }
+        if (takes_value(c)) {
+          std::string value = a.substr(j + 1);
+          if (value.empty()) {
+            if (++i >= args.size()) usage_error(std::string("option requires an argument -- '") + c + "'");
+            value = args[i];
+          }
+          apply(c, value);
+          break;
+        }
+        apply(c, "");
+      }
+    }
+  }
+
+ private:
+  void long_option(const std::string& a, const std::vector<std::string>& args, size_t& i) {
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      has_value = true;
+    }
+    const LongOption* match = nullptr;
+    int matches = 0;
+    for (const auto& lo : kLongOptions) {
+      if (name == lo.name) {
+        match = &lo;
+        matches = 1;
+        break;
+      }
+      if (std::strncmp(lo.name, name.c_str(), name.size()) == 0) {
+        // Prefixes of two spellings of one option (--std for --stdout) are not ambiguous.
+        if (!match || match->short_name != lo.short_name) ++matches;
+        match = &lo;
+      }
+    }
+    if (!match || name.empty()) usage_error("unrecognized option '" + a + "'");
+    if (matches > 1) usage_error("option '" + a + "' is ambiguous");
+    if (match->takes_value && !has_value) {
+      if (++i >= args.size()) usage_error("option '--" + std::string(match->name) + "' requires an argument");
+      value = args[i];
+    } else if (!match->takes_value && has_value) {
+      usage_error("option '--" + std::string(match->name) + "' doesn't allow an argument");
+    }
+    apply(match->short_name, value);
+  }
+
+  Options& o_;
+};
+
+std::vector<std::string> split_env(const char* text) {
+  std::vector<std::string> out;
+  std::istringstream in(text ? text : "");
+  for (std::string word; in >> word;) out.push_back(word);
+  return out;
+}
+
+std::string base_name(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  std::string prog = base_name(argc > 0 ? argv[0] : "rigz");
+  if (prog.rfind("un", 0) == 0 || prog.rfind("gun", 0) == 0) o.mode = Mode::decompress;
+  if (prog.size() >= 3 && prog.compare(prog.size() - 3, 3, "cat") == 0) {
+    o.mode = Mode::decompress;
+    o.to_stdout = true;
+  }
+  Parser parser(o);
+  parser.parse(split_env(std::getenv("GZIP")), false, "GZIP");
+  parser.parse(split_env(std::getenv("RIGZ")), false, "RIGZ");
+  parser.parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), true, "");
+  if (o.threads == 0) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    o.threads = n > 0 ? static_cast<unsigned>(n) : 1;
+  }
+  return o;
+}
+
+std::string help_text(const std::string& prog) {
+  return "Usage: " + prog + R"( [OPTION]... [FILE]...
+Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
+
+  -1 to -9             Compression level (-1 or --fast fastest, -9 or --best best)
+  -b, --blocksize KiB  Compress in blocks of KiB kibibytes (default 128, at least 32)
+  -c, --stdout         Write to standard output, keep original files unchanged
+  -d, --decompress     Decompress
+  -f, --force          Force overwrite of output file and compress links
+  -h, --help           Give this help
+  -i, --independent    Compress blocks independently (no shared dictionary)
+  -k, --keep           Keep (don't delete) input files
+  -l, --list           List compressed file contents
+  -L, --license        Display software license
+  -n, --no-name        Do not save or restore the original name and timestamp
+  -N, --name           Save or restore the original name and timestamp
+  -p, --processes N    Use N compression threads (default: number of online cores)
+  -q, --quiet          Suppress all warnings
+  -r, --recursive      Operate recursively on directories
+  -S, --suffix SUF     Use suffix SUF on compressed files (default .gz)
+  -t, --test           Test compressed file integrity
+  -v, --verbose        Verbose mode
+  -V, --version        Display version number
+  -Y, --synchronous    Synchronous output (fsync before the output file is renamed)
+      --               All arguments after "--" are treated as files
+
+With no FILE, or when FILE is -, read standard input.
+Default options may be set in the GZIP and RIGZ environment variables.
+Exit status: 0 success, 1 error, 2 warning.
+)";
+}
+
+std::string version_text() { return "rigz 0.1.0\n"; }
+
+std::string license_text() {
+  return "rigz 0.1.0\nCopyright (c) 2026 the rigz authors.\n"
+         "Distributed under the zlib license: provided 'as-is', without any warranty.\n";
+}
+
+}  // namespace rigz::cli

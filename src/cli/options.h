@@ -1,0 +1,40 @@
+// The command line of gzip and pigz: options, their long forms, program names, and the
+// GZIP and RIGZ environment variables.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace rigz::cli {
+
+enum class Mode { compress, decompress, test, list };
+
+struct Options {
+  Mode mode = Mode::compress;
+  bool to_stdout = false;  // -c
+  bool force = false;      // -f
+  bool keep = false;       // -k
+  bool store_name = true;  // -n clears, -N sets (name and mtime in the header)
+  bool restore_name = false;  // -N when decompressing
+  bool recursive = false;  // -r
+  bool synchronous = false;  // -Y / --synchronous
+  int verbosity = 1;       // -q: 0, default 1, -v: 2 and more
+  int level = 6;
+  unsigned threads = 0;  // 0: number of online cores
+  size_t block_size = 128 * 1024;
+  bool independent = false;  // -i
+  std::string suffix = ".gz";
+  std::vector<std::string> files;  // empty or "-": standard input
+  bool show_help = false, show_version = false, show_license = false;
+};
+
+// Parses argv (argv[0] decides the default mode: gunzip/unrigz decompress, zcat and
+// rigzcat decompress to stdout), after the options in $GZIP and $RIGZ. Throws
+// rigz::Error(usage) with gzip's wording on a bad option.
+Options parse_options(int argc, char** argv);
+
+std::string help_text(const std::string& prog);
+std::string version_text();
+std::string license_text();
+
+}  // namespace rigz::cli

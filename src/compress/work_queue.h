@@ -1,0 +1,93 @@
+// The two hand-offs of the compression pipeline, written once and tested on their own:
+//  - BoundedQueue: a FIFO of limited capacity (jobs waiting for a worker, free buffers);
+//  - ReorderBuffer: results that finish out of order, taken strictly in sequence.
+// Both can be closed, which wakes every waiter: that is how an error anywhere stops the
+// whole pipeline without a hang.
+#pragma once
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+namespace rigz {
+
+template <class T>
+class BoundedQueue {
+ public:
+  explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
+
+  // Blocks while full. Returns false (and drops the item) once the queue is closed.
+  bool push(T item) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // Blocks while empty. Returns nothing once closed and drained.
+  std::optional<T> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
+  // No more pushes; pops drain what is queued, then return nothing.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<T> items_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+template <class T>
+class ReorderBuffer {
+ public:
+  // Hands in the result with sequence number `seq` (each number once, from 0).
+  void put(uint64_t seq, T item) {
+    std::lock_guard lock(mutex_);
+    done_.emplace(seq, std::move(item));
+    if (seq == next_) ready_.notify_one();
+  }
+
+  // Blocks until result number `next` is in, and returns it; nothing once closed.
+  std::optional<T> take_next() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return closed_ || done_.count(next_); });
+    if (closed_) return std::nullopt;
+    auto node = done_.extract(next_++);
+    return std::move(node.mapped());
+  }
+
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::map<uint64_t, T> done_;
+  uint64_t next_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace rigz

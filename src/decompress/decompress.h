@@ -1,0 +1,31 @@
+// Streaming gzip decompression: any number of members, every header field, CRC-32 and
+// ISIZE of every member checked, gzip's rules for what follows the last member.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+#include "format/gzip_header.h"
+#include "io/stream.h"
+
+namespace rigz {
+
+struct DecompressOptions {
+  // With pass_through, input that does not start with the gzip magic is copied to the
+  // output unchanged (gzip -cdf / zcat -f behaviour).
+  bool pass_through = false;
+};
+
+struct DecompressResult {
+  uint64_t in_bytes = 0;   // compressed bytes consumed, trailing data included
+  uint64_t out_bytes = 0;  // bytes written
+  unsigned members = 0;
+  bool trailing_garbage = false;  // non-zero data after the last member (a warning)
+  bool passed_through = false;    // input was not gzip and was copied
+  GzipHeader first_header;        // of the first member (for -N)
+};
+
+// Throws Error::data with a gzip-style reason ("unexpected end of file", "invalid
+// compressed data--crc error", "not in gzip format", ...) on bad input.
+DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const DecompressOptions& opts = {});
+
+}  // namespace rigz
