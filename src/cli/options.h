@@ -21,7 +21,7 @@ struct Options {
   int verbosity = 1;       // -q: 0, default 1, -v: 2 and more
   int level = 6;
   unsigned threads = 0;  // 0: number of online cores
-  size_t block_size = 128 * 1024;
+  size_t block_size = 0;  // -b; 0: the default of the compression plan
   bool independent = false;  // -i
   std::string suffix = ".gz";
   std::vector<std::string> files;  // empty or "-": standard input

@@ -25,6 +25,9 @@ class BlockCompressor {
   virtual void compress(const BlockInput& in, std::vector<uint8_t>& out) = 0;
 };
 
+// zlib: uses the dictionary; a block that is not last ends with a sync flush.
 std::unique_ptr<BlockCompressor> make_zlib_block_compressor(int level);
+// libdeflate (levels 1-12): ignores the dictionary; every block is a complete stream.
+std::unique_ptr<BlockCompressor> make_libdeflate_block_compressor(int level);
 
 }  // namespace rigz

@@ -13,12 +13,14 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "compress/block_compressor.h"
+#include "compress/plan.h"
 #include "compress/work_queue.h"
 #include "format/crc32.h"
 
@@ -40,10 +42,14 @@ struct Job {
 class Pipeline {
  public:
   Pipeline(const CompressOptions& opts, OutputStream& out)
-      : opts_(opts), out_(out), free_(2 * opts.threads + 2), todo_(2 * opts.threads + 2) {
+      : opts_(opts),
+        plan_(plan_compression(opts.level, opts.block_size, opts.independent)),
+        out_(out),
+        free_(2 * opts.threads + 2),
+        todo_(2 * opts.threads + 2) {
     for (size_t i = 0; i < 2 * opts.threads + 2; ++i) {
       jobs_.push_back(std::make_unique<Job>());
-      jobs_.back()->in.resize(kDictSize + opts.block_size);
+      jobs_.back()->in.resize(kDictSize + plan_.block_size);
       free_.push(jobs_.back().get());
     }
   }
@@ -83,12 +89,12 @@ class Pipeline {
       Job* job = *slot;
       job->seq = seq;
       job->dict_len = 0;
-      if (pending && !opts_.independent) {
+      if (pending && !opts_.independent && !plan_.members) {
         job->dict_len = std::min(kDictSize, pending->len);
         std::memcpy(job->in.data() + kDictSize - job->dict_len,
                     pending->in.data() + kDictSize + pending->len - job->dict_len, job->dict_len);
       }
-      job->len = in.read(job->in.data() + kDictSize, opts_.block_size);
+      job->len = in.read(job->in.data() + kDictSize, plan_.block_size);
       if (pending) {
         pending->last = job->len == 0;
         todo_.push(pending);
@@ -107,23 +113,53 @@ class Pipeline {
   }
 
   void work() {
-    auto compressor = make_zlib_block_compressor(opts_.level);
+    auto compressor = plan_.backend == Backend::zlib ? make_zlib_block_compressor(plan_.backend_level)
+                                                     : make_libdeflate_block_compressor(plan_.backend_level);
     while (auto slot = todo_.pop()) {
       Job* job = *slot;
       const uint8_t* data = job->in.data() + kDictSize;
       job->out.clear();
-      compressor->compress({data - job->dict_len, job->dict_len, data, job->len, job->last}, job->out);
       job->crc = crc32_update(0, data, job->len);
+      if (plan_.members) {
+        compress_member(*compressor, *job);
+      } else {
+        compressor->compress({data - job->dict_len, job->dict_len, data, job->len, job->last}, job->out);
+      }
       done_.put(job->seq, job);
     }
   }
 
+  GzipHeader header_for(uint64_t seq) const {
+    GzipHeader h = seq == 0 ? opts_.header : GzipHeader{};
+    h.xfl = gzip_xfl_for_level(opts_.level);
+    return h;
+  }
+
+  // A whole gzip member for the block, with its size in an FEXTRA "RZ" subfield so
+  // that a decompressor can find the next member without inflating this one.
+  void compress_member(BlockCompressor& compressor, Job& job) {
+    GzipHeader h = header_for(job.seq);
+    h.has_extra = true;
+    const size_t size_at = h.extra.size() + 4;
+    h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
+    job.out = write_gzip_header(h);
+    const size_t size_pos = 12 + size_at;  // 10-byte fixed header, 2-byte XLEN
+    const uint8_t* data = job.in.data() + kDictSize;
+    compressor.compress({nullptr, 0, data, job.len, true}, job.out);
+    uint8_t trailer[kGzipTrailerSize];
+    write_gzip_trailer(trailer, job.crc, job.len);
+    job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
+    const uint32_t total = static_cast<uint32_t>(job.out.size());
+    for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
+    if (h.has_hcrc) throw std::logic_error("member headers carry no FHCRC");
+  }
+
   void write() {
-    GzipHeader header = opts_.header;
-    header.xfl = gzip_xfl_for_level(opts_.level);
-    auto head = write_gzip_header(header);
-    out_.write(head.data(), head.size());
-    result_.out_bytes = head.size();
+    if (!plan_.members) {
+      auto head = write_gzip_header(header_for(0));
+      out_.write(head.data(), head.size());
+      result_.out_bytes = head.size();
+    }
     for (;;) {
       auto slot = done_.take_next();
       if (!slot) return;
@@ -135,6 +171,7 @@ class Pipeline {
       if (job->last) break;
       free_.push(job);
     }
+    if (plan_.members) return;
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, result_.crc, result_.in_bytes);
     out_.write(trailer, sizeof trailer);
@@ -142,6 +179,7 @@ class Pipeline {
   }
 
   const CompressOptions& opts_;
+  const CompressionPlan plan_;
   OutputStream& out_;
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_, todo_;
@@ -156,7 +194,7 @@ class Pipeline {
 CompressResult compress_gzip(InputStream& in, OutputStream& out, const CompressOptions& opts) {
   CompressOptions o = opts;
   o.threads = std::max(1u, o.threads);
-  o.block_size = std::max(o.block_size, kDictSize);
+  if (o.block_size) o.block_size = std::max(o.block_size, kDictSize);
   Pipeline pipeline(o, out);
   return pipeline.run(in);
 }

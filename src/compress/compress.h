@@ -11,7 +11,7 @@ namespace rigz {
 struct CompressOptions {
   int level = 6;                   // 1..9
   unsigned threads = 1;            // compression workers
-  size_t block_size = 128 * 1024;  // bytes of input per block (>= 32 KiB)
+  size_t block_size = 0;            // bytes of input per block (>= 32 KiB); 0: the plan's
   bool independent = false;        // -i: no dictionary across blocks
   GzipHeader header;               // written as is (xfl filled in from level)
 };
