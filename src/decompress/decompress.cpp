@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "decompress/indexed_members.h"
+#include "decompress/input_window.h"
 #include "io/error.h"
 
 namespace rigz {
@@ -19,47 +21,11 @@ namespace {
 constexpr size_t kInBufSize = size_t(1) << 20;
 constexpr size_t kOutBufSize = size_t(1) << 20;
 
-// Input with a window that can be refilled while keeping unconsumed bytes.
-class Reader {
- public:
-  explicit Reader(InputStream& in) : in_(in), buf_(kInBufSize) {}
-  const uint8_t* data() const { return buf_.data() + pos_; }
-  size_t size() const { return end_ - pos_; }
-  bool eof() const { return eof_; }
-  void consume(size_t n) {
-    pos_ += n;
-    consumed_ += n;
-  }
-  uint64_t consumed() const { return consumed_; }
-  // Reads more; keeps the unconsumed bytes (and grows the buffer if they fill it, for
-  // headers with long fields). Returns false at end of input.
-  bool refill() {
-    if (eof_) return false;
-    if (pos_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
-    }
-    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-    size_t got = in_.read(buf_.data() + end_, buf_.size() - end_);
-    if (got == 0) eof_ = true;
-    end_ += got;
-    return got > 0;
-  }
-
- private:
-  InputStream& in_;
-  std::vector<uint8_t> buf_;
-  size_t pos_ = 0, end_ = 0;
-  uint64_t consumed_ = 0;
-  bool eof_ = false;
-};
-
 [[noreturn]] void corrupt(const char* why) { throw Error(Error::Kind::data, why); }
 
 // Header of the next member; false if the input ended cleanly before one started.
 enum class Next { member, end, garbage };
-Next read_header(Reader& r, GzipHeader& h, bool first) {
+Next read_header(InputWindow& r, GzipHeader& h, bool first) {
   for (;;) {
     size_t used = 0;
     HeaderStatus st = parse_gzip_header(r.data(), r.size(), h, used);
@@ -86,7 +52,7 @@ Next read_header(Reader& r, GzipHeader& h, bool first) {
 }
 
 // Trailing data after a member: zeros are ignored as gzip does; anything else is garbage.
-bool only_zeros(Reader& r) {
+bool only_zeros(InputWindow& r) {
   for (;;) {
     if (std::any_of(r.data(), r.data() + r.size(), [](uint8_t b) { return b != 0; })) return false;
     r.consume(r.size());
@@ -98,7 +64,7 @@ bool only_zeros(Reader& r) {
 
 DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const DecompressOptions& opts) {
   DecompressResult res;
-  Reader r(in);
+  InputWindow r(in, kInBufSize);
   auto state = std::make_unique<inflate_state>();
   std::vector<uint8_t> outbuf(kOutBufSize);
   r.refill();
@@ -113,6 +79,11 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     return res;
   }
   for (bool first = true;; first = false) {
+    if (opts.threads > 1) {
+      const unsigned before = res.members;
+      decompress_indexed_members(r, out, opts.threads, res);
+      if (res.members > before) first = false;
+    }
     GzipHeader h;
     Next next = read_header(r, h, first);
     if (next == Next::end) break;

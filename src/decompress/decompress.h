@@ -13,6 +13,8 @@ struct DecompressOptions {
   // With pass_through, input that does not start with the gzip magic is copied to the
   // output unchanged (gzip -cdf / zcat -f behaviour).
   bool pass_through = false;
+  // Workers for members whose boundaries are indexed (rigz's own output, BGZF).
+  unsigned threads = 1;
 };
 
 struct DecompressResult {

@@ -1,0 +1,167 @@
+#include "decompress/indexed_members.h"
+
+#include <isa-l/igzip_lib.h>
+
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "compress/work_queue.h"
+#include "io/error.h"
+
+namespace rigz {
+namespace {
+
+// Larger members, or members that claim to inflate to more, are left to the streaming
+// path: a header's sizes are never trusted for an allocation beyond these.
+constexpr uint32_t kMaxMemberSize = 64u << 20;
+constexpr uint32_t kMaxMemberOutput = 64u << 20;
+
+uint32_t le32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+struct MemberJob {
+  uint64_t seq = 0;
+  bool end = false;  // marks the end of the run for the writer
+  std::vector<uint8_t> in;
+  size_t header_len = 0;
+  std::vector<uint8_t> out;
+  uint32_t out_len = 0;
+  const char* error = nullptr;
+  GzipHeader header;
+};
+
+class MemberDecoder {
+ public:
+  MemberDecoder(OutputStream& out, unsigned threads, DecompressResult& res)
+      : out_(out), threads_(threads), res_(res), free_(2 * threads + 2), todo_(2 * threads + 2) {
+    for (unsigned i = 0; i < 2 * threads + 2; ++i) {
+      jobs_.push_back(std::make_unique<MemberJob>());
+      free_.push(jobs_.back().get());
+    }
+  }
+
+  void run(InputWindow& in) {
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < threads_; ++i) threads.emplace_back([this] { guarded([this] { work(); }); });
+    threads.emplace_back([this] { guarded([this] { write(); }); });
+    guarded([&] { read(in); });
+    todo_.close();
+    for (auto& t : threads) t.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  template <class F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (...) {
+      std::lock_guard lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+      free_.close();
+      todo_.close();
+      done_.close();
+    }
+  }
+
+  void read(InputWindow& in) {
+    uint64_t seq = 0;
+    for (;; ++seq) {
+      GzipHeader h;
+      size_t header_len = 0;
+      HeaderStatus st = HeaderStatus::need_more;
+      while ((st = parse_gzip_header(in.data(), in.size(), h, header_len)) == HeaderStatus::need_more &&
+             in.size() < kMaxMemberSize && in.refill()) {
+      }
+      if (st != HeaderStatus::ok) break;
+      auto size = indexed_member_size(h);
+      if (!size || *size < header_len + 8 || *size > kMaxMemberSize || !in.ensure(*size)) break;
+      const uint32_t isize = le32(in.data() + *size - 4);
+      if (isize > kMaxMemberOutput) break;
+      auto slot = free_.pop();
+      if (!slot) return;
+      MemberJob* job = *slot;
+      job->seq = seq;
+      job->in.assign(in.data(), in.data() + *size);
+      job->header_len = header_len;
+      job->out_len = isize;
+      job->header = std::move(h);
+      in.consume(*size);
+      todo_.push(job);
+    }
+    auto slot = free_.pop();
+    if (!slot) return;
+    (*slot)->seq = seq;
+    (*slot)->end = true;
+    done_.put(seq, *slot);
+  }
+
+  void work() {
+    auto state = std::make_unique<inflate_state>();
+    while (auto slot = todo_.pop()) {
+      MemberJob* job = *slot;
+      if (job->out.size() < job->out_len) job->out.resize(job->out_len);
+      isal_inflate_init(state.get());
+      state->crc_flag = ISAL_GZIP_NO_HDR_VER;
+      state->next_in = job->in.data() + job->header_len;
+      state->avail_in = static_cast<uint32_t>(job->in.size() - job->header_len);
+      state->next_out = job->out.data();
+      state->avail_out = job->out_len;
+      int ret = isal_inflate_stateless(state.get());
+      job->error = nullptr;
+      if (ret == ISAL_INCORRECT_CHECKSUM || ret == ISAL_OUT_OVERFLOW)
+        job->error = "invalid compressed data--crc error";
+      else if (ret != ISAL_DECOMP_OK || state->avail_in != 0 || state->total_out != job->out_len)
+        job->error = "invalid compressed data--format violated";
+      done_.put(job->seq, job);
+    }
+  }
+
+  void write() {
+    while (auto slot = done_.take_next()) {
+      MemberJob* job = *slot;
+      if (job->end) return;
+      if (job->error) throw Error(Error::Kind::data, job->error);
+      out_.write(job->out.data(), job->out_len);
+      if (res_.members == 0) res_.first_header = job->header;
+      res_.out_bytes += job->out_len;
+      ++res_.members;
+      free_.push(job);
+    }
+  }
+
+  OutputStream& out_;
+  unsigned threads_;
+  DecompressResult& res_;
+  std::vector<std::unique_ptr<MemberJob>> jobs_;
+  BoundedQueue<MemberJob*> free_, todo_;
+  ReorderBuffer<MemberJob*> done_;
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+std::optional<uint32_t> indexed_member_size(const GzipHeader& h) {
+  if (!h.has_extra) return std::nullopt;
+  const auto& x = h.extra;
+  for (size_t i = 0; i + 4 <= x.size();) {
+    const size_t len = x[i + 2] | size_t(x[i + 3]) << 8;
+    if (i + 4 + len > x.size()) break;
+    if (x[i] == 'R' && x[i + 1] == 'Z' && len == 4) return le32(&x[i + 4]);
+    if (x[i] == 'B' && x[i + 1] == 'C' && len == 2) return (x[i + 4] | uint32_t(x[i + 5]) << 8) + 1;
+    i += 4 + len;
+  }
+  return std::nullopt;
+}
+
+void decompress_indexed_members(InputWindow& in, OutputStream& out, unsigned threads, DecompressResult& res) {
+  MemberDecoder(out, threads, res).run(in);
+}
+
+}  // namespace rigz

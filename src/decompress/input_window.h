@@ -1,0 +1,54 @@
+// A refillable window over an input stream: the bytes not yet consumed stay in place
+// while more are read behind them (the buffer grows only when they fill it, as a long
+// header field or a large member can).
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "io/stream.h"
+
+namespace rigz {
+
+class InputWindow {
+ public:
+  explicit InputWindow(InputStream& in, size_t size = size_t(1) << 20) : in_(in), buf_(size) {}
+  const uint8_t* data() const { return buf_.data() + pos_; }
+  size_t size() const { return end_ - pos_; }
+  void consume(size_t n) {
+    pos_ += n;
+    consumed_ += n;
+  }
+  uint64_t consumed() const { return consumed_; }
+
+  // Reads more input behind the unconsumed bytes. Returns false at end of input.
+  bool refill() {
+    if (eof_) return false;
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
+    }
+    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
+    size_t got = in_.read(buf_.data() + end_, buf_.size() - end_);
+    if (got == 0) eof_ = true;
+    end_ += got;
+    return got > 0;
+  }
+
+  // Makes at least n bytes available (fewer only at end of input).
+  bool ensure(size_t n) {
+    while (size() < n)
+      if (!refill()) return false;
+    return true;
+  }
+
+ private:
+  InputStream& in_;
+  std::vector<uint8_t> buf_;
+  size_t pos_ = 0, end_ = 0;
+  uint64_t consumed_ = 0;
+  bool eof_ = false;
+};
+
+}  // namespace rigz
