@@ -111,10 +111,11 @@ def decompress_label(tool, threads):
 def version(argv):
     """First line of what `argv` (a -V call) prints."""
     try:
-        r = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=10)
         lines = (r.stdout + r.stderr).strip().splitlines()
         return lines[0] if lines else "?"
-    except OSError as e:
+    except (OSError, subprocess.TimeoutExpired) as e:
         return f"? ({e})"
 
 
@@ -149,6 +150,16 @@ def stdout_sha256(argv):
         err = proc.stderr.read()
     check_exit(argv, proc.returncode, err)
     return digest.hexdigest()
+
+
+def output_problem(argv, sha):
+    """None if argv writes exactly the data whose sha256 is `sha`, else what went wrong."""
+    try:
+        if stdout_sha256(argv) == sha:
+            return None
+        return f"`{' '.join(argv)}` does not give back the original"
+    except BenchError as e:  # it failed, e.g. gzip on a corrupt stream
+        return str(e)
 
 
 def file_sha256(path):
@@ -199,11 +210,12 @@ def bench_compress(args, tools, name, path, size, sha, level, work):
     def check(rec):
         """Each run's output must gunzip to the original."""
         gz = output(rec)
-        if stdout_sha256(["gzip", "-dc", gz]) != sha:
+        problem = output_problem(["gzip", "-dc", gz], sha)
+        if problem:
             os.rename(gz, gz + ".bad")  # *.bad survives the clean-up of the work directory
             raise BenchError(f"{compress_label(rec['tool'], rec['tool_level'])} "
-                             f"-p{rec['threads']} on {name}: `gzip -dc` of its output differs "
-                             f"from the original (output kept as {gz}.bad)")
+                             f"-p{rec['threads']} on {name}: {problem} "
+                             f"(its output is kept as {gz}.bad)")
         rec["out"] = os.path.getsize(gz)
 
     run_rounds(records, args.runs, output, check, f"{name} compress -{level}")
@@ -225,7 +237,8 @@ def bench_decompress(args, tools, name, path, size, sha, work):
     for tool in args.tools:
         if tool == "rigz":
             decompressors += [(tool, n) for n in args.threads]
-        else:  # pigz -d barely uses its threads; give it the most we use anywhere
+        else:  # pigz inflates on one thread (plus helpers for I/O and the CRC): one column,
+            # at the largest -p
             decompressors.append((tool, threads_max if tool in MULTI_THREADED else 1))
 
     records = []
@@ -237,12 +250,12 @@ def bench_decompress(args, tools, name, path, size, sha, work):
                 "cmd": tools.pinned(tools.decompress(tool, threads), threads) + [gz],
                 "in": os.path.getsize(gz), "out": size, "wall": [], "cpu": []})
     for rec in records:  # one checked, untimed run of every pair
-        if stdout_sha256(rec["cmd"]) != sha:
+        problem = output_problem(rec["cmd"], sha)
+        if problem:
             gz = rec["cmd"][-1]
             shutil.copy(gz, gz + ".bad")  # *.bad survives the clean-up of the work directory
             raise BenchError(f"{rec['decompressor']} on {name} compressed by "
-                             f"{rec['producer']}: output differs from the original "
-                             f"(input kept as {gz}.bad)")
+                             f"{rec['producer']}: {problem} (the input is kept as {gz}.bad)")
     run_rounds(records, args.runs, lambda rec: os.devnull, lambda rec: None,
                f"{name} decompress")
     for _, gz in inputs:
@@ -363,6 +376,7 @@ def plot(results, path):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         from matplotlib.lines import Line2D
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
     except ImportError:
         log(f"plot.png skipped: {sys.executable} cannot import matplotlib "
             "(apt-get install python3-matplotlib, and run with /usr/bin/python3)")
@@ -386,9 +400,18 @@ def plot(results, path):
             marker, colour = STYLE[r["tool"]]
             ax.scatter([x], [y], marker=marker, color=colour, s=36, zorder=3)
             label = f"-{r['tool_level']}" + (f" p{r['threads']}" if r["multi_threaded"] else "")
-            ax.annotate(label, (x, y), textcoords="offset points", xytext=(4, 3),
-                        fontsize=7, color=colour)
+            # rigz and pigz often land on the same spot: rigz labels go left, the others
+            # right, and each thread count one line lower than the previous one
+            step = meta["threads"].index(r["threads"]) if r["multi_threaded"] else 0
+            left = r["tool"] == "rigz"
+            ax.annotate(label, (x, y), textcoords="offset points",
+                        xytext=(-5 if left else 5, 3 - 8 * step),
+                        ha="right" if left else "left", fontsize=7, color=colour)
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.get_major_formatter().set_useOffset(False)
         ax.set_title(f"{name} ({meta['files'][name]['bytes'] / MB:.0f} MB)")
         ax.set_xlabel("compression throughput, MB/s (log scale)")
         ax.set_ylabel("compression ratio (input / output)")
