@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/names.h"
+#include "decompress/indexed_members.h"
 #include "format/gzip_header.h"
 
 namespace rigz::cli {
@@ -73,12 +74,21 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   }
   uint32_t crc, isize;
   read_gzip_trailer(tail, crc, isize);
+  uint64_t uncompressed = isize, overhead = header_len + 8;
+  // rigz's own multi-member output: the member index gives the true totals.
+  if (S_ISREG(st.st_mode) && indexed_member_size(h)) {
+    if (auto idx = summarize_indexed_file(fd, size)) {
+      uncompressed = idx->uncompressed;
+      crc = idx->crc;
+      overhead = idx->overhead;
+    }
+  }
   std::string name = use_stored_name_ && h.has_name ? base_name(h.name) : shown;
-  print_line("defla", crc, h.mtime, size, isize, header_len + 8, name);
+  print_line("defla", crc, h.mtime, size, uncompressed, overhead, name);
   ++files_;
   total_in_ += size;
-  total_out_ += isize;
-  total_overhead_ += header_len + 8;
+  total_out_ += uncompressed;
+  total_overhead_ += overhead;
 }
 
 void Lister::finish() {

@@ -165,3 +165,35 @@ void decompress_indexed_members(InputWindow& in, OutputStream& out, unsigned thr
 }
 
 }  // namespace rigz
+
+#include <unistd.h>
+
+#include "format/crc32.h"
+
+namespace rigz {
+
+std::optional<IndexedSummary> summarize_indexed_file(int fd, uint64_t file_size) {
+  IndexedSummary s;
+  std::vector<uint8_t> head(4096);
+  for (uint64_t pos = 0; pos < file_size;) {
+    ssize_t n = pread(fd, head.data(), head.size(), static_cast<off_t>(pos));
+    if (n <= 0) return std::nullopt;
+    GzipHeader h;
+    size_t header_len = 0;
+    if (parse_gzip_header(head.data(), static_cast<size_t>(n), h, header_len) != HeaderStatus::ok)
+      return std::nullopt;
+    auto size = indexed_member_size(h);
+    if (!size || *size < header_len + 8 || pos + *size > file_size) return std::nullopt;
+    uint8_t trailer[8];
+    if (pread(fd, trailer, 8, static_cast<off_t>(pos + *size - 8)) != 8) return std::nullopt;
+    const uint32_t isize = le32(trailer + 4);
+    s.crc = crc32_combine(s.crc, le32(trailer), isize);
+    s.uncompressed += isize;
+    s.overhead += header_len + 8;
+    ++s.members;
+    pos += *size;
+  }
+  return s;
+}
+
+}  // namespace rigz

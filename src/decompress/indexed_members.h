@@ -22,3 +22,20 @@ std::optional<uint32_t> indexed_member_size(const GzipHeader& h);
 void decompress_indexed_members(InputWindow& in, OutputStream& out, unsigned threads, DecompressResult& res);
 
 }  // namespace rigz
+
+namespace rigz {
+
+// What -l reports for a file made entirely of indexed members (sizes beyond 4 GiB
+// included, where a single ISIZE would wrap), read from headers and trailers alone.
+struct IndexedSummary {
+  uint64_t uncompressed = 0;
+  uint32_t crc = 0;        // CRC-32 of the whole uncompressed content
+  uint64_t overhead = 0;   // header and trailer bytes of all members
+  uint64_t members = 0;
+};
+
+// Walks the members of the regular file `fd` of `file_size` bytes with pread. Returns
+// nothing unless every member, up to the end of the file, carries an index.
+std::optional<IndexedSummary> summarize_indexed_file(int fd, uint64_t file_size);
+
+}  // namespace rigz
