@@ -101,6 +101,7 @@ class Runner {
   std::optional<DecompressResult> decompress_one(const std::string& name, InputStream& in, OutputStream& out) {
     DecompressOptions d;
     d.pass_through = o_.force && o_.to_stdout && o_.mode == Mode::decompress;
+    d.threads = o_.threads;
     auto r = decompress_gzip(in, out, d);
     if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
     return r;
