@@ -1,8 +1,8 @@
 // The compression pipeline:
 //
-//   caller's thread          worker threads (N)             writer thread
-//   read block i      ->     compress block i with the   -> emit blocks strictly in order,
-//   (+ 32 KiB dict)  queue   dict, CRC-32 of block i    reorder  join CRCs, recycle buffers
+//   caller's thread          worker threads (N)               writer thread
+//   read block i      ->     compress block i into a gzip  -> emit members strictly in
+//                   queue    member of its own (+ CRC-32) reorder order, recycle buffers
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks) whatever the input size, and output streams while
@@ -27,12 +27,11 @@
 namespace rigz {
 namespace {
 
-constexpr size_t kDictSize = 32768;
+constexpr size_t kMinBlockSize = 32768;
 
 struct Job {
   uint64_t seq = 0;
-  std::vector<uint8_t> in;  // dictionary (dict_len bytes), then the block
-  size_t dict_len = 0;
+  std::vector<uint8_t> in;
   size_t len = 0;  // block bytes
   bool last = false;
   std::vector<uint8_t> out;
@@ -43,13 +42,13 @@ class Pipeline {
  public:
   Pipeline(const CompressOptions& opts, OutputStream& out)
       : opts_(opts),
-        plan_(plan_compression(opts.level, opts.block_size, opts.independent)),
+        plan_(plan_compression(opts.level, opts.block_size)),
         out_(out),
         free_(2 * opts.threads + 2),
         todo_(2 * opts.threads + 2) {
     for (size_t i = 0; i < 2 * opts.threads + 2; ++i) {
       jobs_.push_back(std::make_unique<Job>());
-      jobs_.back()->in.resize(kDictSize + plan_.block_size);
+      jobs_.back()->in.resize(plan_.block_size);
       free_.push(jobs_.back().get());
     }
   }
@@ -80,7 +79,7 @@ class Pipeline {
   }
 
   // Fills block after block; holds one block back until the next read tells whether it
-  // was the last, and copies its tail as the next block's dictionary meanwhile.
+  // was the last.
   void read(InputStream& in) {
     Job* pending = nullptr;
     for (uint64_t seq = 0;; ++seq) {
@@ -88,13 +87,7 @@ class Pipeline {
       if (!slot) return;  // the pipeline failed elsewhere
       Job* job = *slot;
       job->seq = seq;
-      job->dict_len = 0;
-      if (pending && !opts_.independent && !plan_.members) {
-        job->dict_len = std::min(kDictSize, pending->len);
-        std::memcpy(job->in.data() + kDictSize - job->dict_len,
-                    pending->in.data() + kDictSize + pending->len - job->dict_len, job->dict_len);
-      }
-      job->len = in.read(job->in.data() + kDictSize, plan_.block_size);
+      job->len = in.read(job->in.data(), plan_.block_size);
       if (pending) {
         pending->last = job->len == 0;
         todo_.push(pending);
@@ -113,53 +106,35 @@ class Pipeline {
   }
 
   void work() {
-    auto compressor = plan_.backend == Backend::zlib ? make_zlib_block_compressor(plan_.backend_level)
-                                                     : make_libdeflate_block_compressor(plan_.backend_level);
+    auto compressor = make_block_compressor(plan_);
     while (auto slot = todo_.pop()) {
       Job* job = *slot;
-      const uint8_t* data = job->in.data() + kDictSize;
-      job->out.clear();
-      job->crc = crc32_update(0, data, job->len);
-      if (plan_.members) {
-        compress_member(*compressor, *job);
-      } else {
-        compressor->compress({data - job->dict_len, job->dict_len, data, job->len, job->last}, job->out);
-      }
+      job->crc = crc32_update(0, job->in.data(), job->len);
+      compress_member(*compressor, *job);
       done_.put(job->seq, job);
     }
   }
 
-  GzipHeader header_for(uint64_t seq) const {
-    GzipHeader h = seq == 0 ? opts_.header : GzipHeader{};
-    h.xfl = gzip_xfl_for_level(opts_.level);
-    return h;
-  }
-
   // A whole gzip member for the block, with its size in an FEXTRA "RZ" subfield so
-  // that a decompressor can find the next member without inflating this one.
+  // that a decompressor can find the next member without inflating this one. The
+  // first member carries the name and time of the input.
   void compress_member(BlockCompressor& compressor, Job& job) {
-    GzipHeader h = header_for(job.seq);
+    GzipHeader h = job.seq == 0 ? opts_.header : GzipHeader{};
+    h.xfl = gzip_xfl_for_level(opts_.level);
+    h.has_hcrc = false;
     h.has_extra = true;
-    const size_t size_at = h.extra.size() + 4;
+    const size_t size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
     h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
     job.out = write_gzip_header(h);
-    const size_t size_pos = 12 + size_at;  // 10-byte fixed header, 2-byte XLEN
-    const uint8_t* data = job.in.data() + kDictSize;
-    compressor.compress({nullptr, 0, data, job.len, true}, job.out);
+    compressor.compress(job.in.data(), job.len, job.out);
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
     const uint32_t total = static_cast<uint32_t>(job.out.size());
     for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
-    if (h.has_hcrc) throw std::logic_error("member headers carry no FHCRC");
   }
 
   void write() {
-    if (!plan_.members) {
-      auto head = write_gzip_header(header_for(0));
-      out_.write(head.data(), head.size());
-      result_.out_bytes = head.size();
-    }
     for (;;) {
       auto slot = done_.take_next();
       if (!slot) return;
@@ -168,14 +143,9 @@ class Pipeline {
       result_.out_bytes += job->out.size();
       result_.crc = crc32_combine(result_.crc, job->crc, job->len);
       result_.in_bytes += job->len;
-      if (job->last) break;
+      if (job->last) return;
       free_.push(job);
     }
-    if (plan_.members) return;
-    uint8_t trailer[kGzipTrailerSize];
-    write_gzip_trailer(trailer, result_.crc, result_.in_bytes);
-    out_.write(trailer, sizeof trailer);
-    result_.out_bytes += sizeof trailer;
   }
 
   const CompressOptions& opts_;
@@ -194,7 +164,7 @@ class Pipeline {
 CompressResult compress_gzip(InputStream& in, OutputStream& out, const CompressOptions& opts) {
   CompressOptions o = opts;
   o.threads = std::max(1u, o.threads);
-  if (o.block_size) o.block_size = std::max(o.block_size, kDictSize);
+  if (o.block_size) o.block_size = std::max(o.block_size, kMinBlockSize);
   Pipeline pipeline(o, out);
   return pipeline.run(in);
 }

@@ -12,7 +12,7 @@ struct CompressOptions {
   int level = 6;                   // 1..9
   unsigned threads = 1;            // compression workers
   size_t block_size = 0;            // bytes of input per block (>= 32 KiB); 0: the plan's
-  bool independent = false;        // -i: no dictionary across blocks
+  bool independent = false;        // -i: accepted for pigz; blocks are always independent
   GzipHeader header;               // written as is (xfl filled in from level)
 };
 

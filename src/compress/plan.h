@@ -1,23 +1,28 @@
-// Which backend, backend level and block size serve a compression level: the
-// measured choices of docs/benchmarks.md, kept in one table.
+// How a compression level is served: the measured choices of docs/benchmarks.md in
+// one table.
+//
+// Every level writes independent blocks, each a gzip member of its own with its size
+// in the header (docs/formats.md). A block is compressed by the first libdeflate level
+// of `candidates` whose output, on a sample of the block, is no larger than zlib's at
+// the requested level (with `margin` of slack); if none is, by zlib itself. So the
+// output tracks zlib's (pigz's) size at the speed of the cheapest libdeflate level that
+// matches it for that kind of data: no single fixed level does (text, binaries and
+// FASTQ need different ones).
 #pragma once
 #include <cstddef>
+#include <vector>
 
 namespace rigz {
 
-enum class Backend { zlib, libdeflate };
-
 struct CompressionPlan {
-  Backend backend;
-  int backend_level;
+  int zlib_level;               // the reference (and fallback) level
+  std::vector<int> candidates;  // libdeflate levels, cheapest first
+  bool sample = true;           // false: candidates[0] always (it beats zlib everywhere)
+  double margin = 0.003;        // accepted size excess over zlib on the sample
   size_t block_size;
-  // true: every block is a gzip member of its own, independent of the others and
-  // indexed (docs/formats.md); false: one member, blocks chained by a 32 KiB dictionary.
-  bool members;
 };
 
-// `block_size` 0 takes the plan's default; `independent` (-i) keeps the zlib chain
-// but without dictionaries.
-CompressionPlan plan_compression(int level, size_t block_size, bool independent);
+// `block_size` 0 takes the plan's default.
+CompressionPlan plan_compression(int level, size_t block_size);
 
 }  // namespace rigz
