@@ -13,6 +13,7 @@
 
 #include "decompress/indexed_members.h"
 #include "decompress/input_window.h"
+#include "io/buffered_writer.h"
 #include "io/error.h"
 
 namespace rigz {
@@ -66,7 +67,6 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
   DecompressResult res;
   InputWindow r(in, kInBufSize);
   auto state = std::make_unique<inflate_state>();
-  std::vector<uint8_t> outbuf(kOutBufSize);
   r.refill();
   if (opts.pass_through && (r.size() < 2 || r.data()[0] != 0x1f || r.data()[1] != 0x8b)) {
     res.passed_through = true;
@@ -78,8 +78,11 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     res.in_bytes = r.consumed();
     return res;
   }
+  // With a thread to spare, write() runs beside the inflating.
+  BufferedWriter sink(out, kOutBufSize, opts.threads > 1);
   for (bool first = true;; first = false) {
     if (opts.threads > 1) {
+      sink.flush();
       const unsigned before = res.members;
       decompress_indexed_members(r, out, opts.threads, res);
       if (res.members > before) first = false;
@@ -98,21 +101,21 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       if (r.size() == 0 && !r.refill()) corrupt("unexpected end of file");
       state->next_in = const_cast<uint8_t*>(r.data());
       state->avail_in = static_cast<uint32_t>(std::min<size_t>(r.size(), UINT32_MAX));
-      state->next_out = outbuf.data();
-      state->avail_out = static_cast<uint32_t>(outbuf.size());
+      std::vector<uint8_t>& buf = sink.acquire();
+      state->next_out = buf.data();
+      state->avail_out = static_cast<uint32_t>(buf.size());
       int ret = isal_inflate(state.get());
       r.consume(static_cast<size_t>(state->next_in - r.data()));
-      size_t produced = outbuf.size() - state->avail_out;
+      const size_t produced = buf.size() - state->avail_out;
+      sink.submit(produced);  // what is good so far is written even if the rest is corrupt
+      res.out_bytes += produced;
       if (ret == ISAL_INCORRECT_CHECKSUM) corrupt("invalid compressed data--crc error");
       if (ret < 0) corrupt("invalid compressed data--format violated");
-      if (produced) {
-        out.write(outbuf.data(), produced);
-        res.out_bytes += produced;
-      }
       if (state->block_state == ISAL_BLOCK_FINISH) break;
     }
     ++res.members;
   }
+  sink.finish();
   res.in_bytes = r.consumed();
   return res;
 }

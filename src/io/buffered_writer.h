@@ -1,0 +1,109 @@
+// Output in large buffers, written either on the caller's thread or, when threaded, on a
+// writer thread of its own so that producing the next buffer (inflating) overlaps with
+// the write() of the last one. The caller fills acquire()'s buffer and submit()s it.
+#pragma once
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "compress/work_queue.h"
+#include "io/stream.h"
+
+namespace rigz {
+
+class BufferedWriter {
+ public:
+  BufferedWriter(OutputStream& out, size_t buffer_size, bool threaded)
+      : out_(out), free_(kBuffers), full_(kBuffers), threaded_(threaded) {
+    buffers_.resize(threaded ? kBuffers : 1, std::vector<uint8_t>(buffer_size));
+    for (auto& b : buffers_) free_.push(&b);
+    if (threaded) writer_ = std::thread([this] { write_loop(); });
+  }
+  ~BufferedWriter() { stop(); }
+
+  // A free buffer to fill (its size() is the capacity). Throws the writer's error.
+  std::vector<uint8_t>& acquire() {
+    auto b = free_.pop();
+    rethrow();
+    current_ = *b;
+    return *current_;
+  }
+
+  // Hands the first `len` bytes of the acquired buffer to be written.
+  void submit(size_t len) {
+    if (!threaded_) {
+      out_.write(current_->data(), len);
+      free_.push(current_);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      ++pending_;
+    }
+    full_.push({current_, len});
+    rethrow();
+  }
+
+  // Waits until everything submitted is written (before someone else writes to the
+  // same output); throws the writer's error.
+  void flush() {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] { return pending_ == 0 || error_; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  // Waits until everything submitted is written; throws the writer's error.
+  void finish() {
+    stop();
+    rethrow();
+  }
+
+ private:
+  static constexpr size_t kBuffers = 3;
+
+  void write_loop() {
+    while (auto item = full_.pop()) {
+      try {
+        out_.write(item->first->data(), item->second);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        error_ = std::current_exception();
+        free_.close();  // wakes the producer, which then sees the error
+        idle_.notify_all();
+        return;
+      }
+      free_.push(item->first);
+      std::lock_guard lock(mutex_);
+      if (--pending_ == 0) idle_.notify_all();
+    }
+  }
+
+  void stop() {
+    full_.close();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  void rethrow() {
+    std::lock_guard lock(mutex_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  OutputStream& out_;
+  std::vector<std::vector<uint8_t>> buffers_;
+  BoundedQueue<std::vector<uint8_t>*> free_;
+  BoundedQueue<std::pair<std::vector<uint8_t>*, size_t>> full_;
+  std::vector<uint8_t>* current_ = nullptr;
+  bool threaded_;
+  std::thread writer_;
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  size_t pending_ = 0;  // submitted, not yet written
+  std::exception_ptr error_;
+};
+
+}  // namespace rigz
