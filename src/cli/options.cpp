@@ -29,6 +29,7 @@ constexpr LongOption kLongOptions[] = {
     {"test", 't', false},       {"verbose", 'v', false},     {"version", 'V', false},
     {"fast", '1', false},       {"best", '9', false},        {"processes", 'p', true},
     {"blocksize", 'b', true},   {"independent", 'i', false}, {"synchronous", 'Y', false},
+    {"rsyncable", 'R', false},
     {"ascii", 'a', false},
 };
 
@@ -79,6 +80,7 @@ class Parser {
         break;
       }
       case 'i': o_.independent = true; break;
+      case 'R': o_.rsyncable = true; break;
       case 'Y': o_.synchronous = true; break;
       case 'a': break;  // --ascii: text mode conversion, a no-op on Unix as in gzip
       default:
@@ -225,6 +227,7 @@ Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
   -p, --processes N    Use N compression threads (default: number of online cores)
   -q, --quiet          Suppress all warnings
   -r, --recursive      Operate recursively on directories
+  -R, --rsyncable      Make the output friendlier to rsync (block ends follow the content)
   -S, --suffix SUF     Use suffix SUF on compressed files (default .gz)
   -t, --test           Test compressed file integrity
   -v, --verbose        Verbose mode

@@ -23,6 +23,7 @@ struct Options {
   unsigned threads = 0;  // 0: number of online cores
   size_t block_size = 0;  // -b; 0: the default of the compression plan
   bool independent = false;  // -i
+  bool rsyncable = false;    // -R
   std::string suffix = ".gz";
   std::vector<std::string> files;  // empty or "-": standard input
   bool show_help = false, show_version = false, show_license = false;

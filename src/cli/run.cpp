@@ -56,6 +56,7 @@ class Runner {
     c.threads = o_.threads;
     c.block_size = o_.block_size;
     c.independent = o_.independent;
+    c.rsyncable = o_.rsyncable;
     return c;
   }
 

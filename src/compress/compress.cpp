@@ -82,12 +82,20 @@ class Pipeline {
   // was the last.
   void read(InputStream& in) {
     Job* pending = nullptr;
+    std::vector<uint8_t> carry;  // --rsyncable: the bytes after the last cut of a block
     for (uint64_t seq = 0;; ++seq) {
       auto slot = free_.pop();
       if (!slot) return;  // the pipeline failed elsewhere
       Job* job = *slot;
       job->seq = seq;
-      job->len = in.read(job->in.data(), plan_.block_size);
+      std::copy(carry.begin(), carry.end(), job->in.begin());
+      job->len = carry.size() + in.read(job->in.data() + carry.size(), plan_.block_size - carry.size());
+      carry.clear();
+      if (opts_.rsyncable && job->len == plan_.block_size) {
+        const size_t cut = rsync_cut(job->in.data(), job->len);
+        carry.assign(job->in.begin() + static_cast<long>(cut), job->in.begin() + static_cast<long>(job->len));
+        job->len = cut;
+      }
       if (pending) {
         pending->last = job->len == 0;
         todo_.push(pending);
@@ -103,6 +111,21 @@ class Pipeline {
         return;
       }
     }
+  }
+
+  // --rsyncable: where to end a full block so that block boundaries follow the content
+  // and a local change in the input changes only the members around it. pigz's rule: a
+  // boundary follows each byte where a hash of the last 12 bytes hits a fixed value
+  // (every 4 KiB on average); the block ends after the last boundary it holds.
+  static size_t rsync_cut(const uint8_t* data, size_t len) {
+    constexpr uint32_t kMask = (1u << 12) - 1, kHit = kMask >> 1;
+    uint32_t hash = 0;
+    size_t cut = len;
+    for (size_t i = 0; i < len; ++i) {
+      hash = ((hash << 1) ^ data[i]) & kMask;
+      if (hash == kHit) cut = i + 1;
+    }
+    return cut;
   }
 
   void work() {
