@@ -1,30 +1,49 @@
 // -l: gzip's listing of compressed size, uncompressed size, ratio and name (with -v:
 // method, CRC and date as well), one line a file and a totals line for several.
+// Also the check of a first gzip header with gzip's messages, which decompression
+// of a file shares.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "cli/options.h"
 #include "cli/reporter.h"
+#include "format/gzip_header.h"
 
 namespace rigz::cli {
 
+// The first member's header at the start of [data, data+len), where `at_end` says
+// that nothing follows those bytes.
+struct HeaderCheck {
+  enum class State { ok, need_more, bad } state;
+  GzipHeader header;
+  size_t length = 0;    // of the header, when ok
+  std::string problem;  // when bad: what follows the file name in gzip's message,
+                        // ": not in gzip format", " is encrypted -- not supported", ...
+};
+HeaderCheck check_first_header(const uint8_t* data, size_t len, bool at_end);
+
+// Reads and checks the first header of the file `fd` (from offset 0, with pread: the
+// file position does not move). Throws nothing; `problem` also covers read errors.
+HeaderCheck read_first_header(int fd);
+
 class Lister {
  public:
-  explicit Lister(const Options& o) : verbose_(o.verbosity > 1), quiet_(o.verbosity == 0), use_stored_name_(o.restore_name) {}
+  explicit Lister(const Options& o)
+      : verbose_(o.verbosity > 1), quiet_(o.verbosity == 0), use_stored_name_(o.restore_name) {}
   // Lists the gzip data on `fd` under the name `shown`; errors name `path`.
   void list_stream(int fd, const std::string& shown, Reporter& report, const std::string& path = "stdin");
   void finish();  // totals line when more than one file was listed
-  int exit_code() const { return 0; }
 
  private:
-  void print_line(const char* method, uint32_t crc, uint32_t mtime, uint64_t compressed, uint64_t uncompressed,
-                  uint64_t overhead, const std::string& name);
+  void print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed, uint64_t overhead,
+                  const std::string& name);
 
   bool verbose_, quiet_, use_stored_name_;
   bool header_printed_ = false;
   int files_ = 0;
-  uint64_t total_in_ = 0, total_out_ = 0, total_overhead_ = 0;
+  uint64_t total_in_ = 0, total_out_ = 0, total_overhead_ = 0;  // overhead: of the last file
 };
 
 }  // namespace rigz::cli

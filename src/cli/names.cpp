@@ -1,20 +1,38 @@
 #include "cli/names.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace rigz::cli {
 namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-constexpr const char* kKnownSuffixes[] = {".gz", "-gz", ".z", "-z", "_z", ".tgz", ".taz"};
-
 }  // namespace
 
 std::optional<std::string> compressed_suffix(const std::string& name, const std::string& user_suffix) {
-  if (!user_suffix.empty() && ends_with(name, user_suffix)) return user_suffix;
-  for (const char* s : kKnownSuffixes)
-    if (ends_with(name, s)) return std::string(s);
+  std::vector<std::string> known = {".gz", ".z", ".taz", ".tgz", "-gz", "-z", "_z"};
+  const std::string user = lower(user_suffix);
+  if (!user.empty()) {
+    bool ends_known = std::any_of(known.begin(), known.end(),
+                                  [&](const std::string& k) { return user.size() < k.size() && ends_with(k, user); });
+    if (ends_known)
+      known.push_back(user);
+    else
+      known.insert(known.begin(), user);
+  }
+  const std::string l = lower(name);
+  for (const auto& s : known) {
+    if (l.size() > s.size() && l[l.size() - s.size() - 1] != '/' && ends_with(l, s))
+      return name.substr(name.size() - s.size());
+  }
   return std::nullopt;
 }
 
@@ -22,9 +40,17 @@ std::optional<std::string> decompressed_name(const std::string& name, const std:
   auto suffix = compressed_suffix(name, user_suffix);
   if (!suffix) return std::nullopt;
   std::string stem = name.substr(0, name.size() - suffix->size());
-  if (stem.empty() || stem.back() == '/') return std::nullopt;
-  if (*suffix == ".tgz" || *suffix == ".taz") stem += ".tar";
+  const std::string l = lower(*suffix);
+  if (l == ".tgz" || l == ".taz") stem += ".tar";
   return stem;
+}
+
+std::vector<std::string> lookup_suffixes(const std::string& user_suffix) {
+  std::vector<std::string> out;
+  for (const std::string& s :
+       {user_suffix, std::string(".gz"), std::string(".z"), std::string("-z"), std::string(".Z")})
+    if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  return out;
 }
 
 std::string base_name(const std::string& path) {

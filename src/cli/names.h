@@ -2,16 +2,23 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rigz::cli {
 
-// The compressed suffix `name` ends with, if any: the user's -S suffix first, then
-// .gz, -gz, .z, -z, _z, .tgz and .taz, as gzip knows them.
+// The compressed suffix `name` ends with, as spelled in `name`, if any: gzip's rules
+// (its get_suffix): the comparison ignores case; the user's -S suffix is tried first
+// (last when it ends one of the others, as -S z does); then .gz, .z, .taz, .tgz, -gz,
+// -z, _z. A name that is nothing but the suffix (".gz", "dir/.gz") has none.
 std::optional<std::string> compressed_suffix(const std::string& name, const std::string& user_suffix);
 
 // The name `name` decompresses to (.tgz and .taz become .tar), or nothing when it has
-// no compressed suffix or is nothing but the suffix.
+// no compressed suffix.
 std::optional<std::string> decompressed_name(const std::string& name, const std::string& user_suffix);
+
+// The suffixes `gunzip NAME` tries when NAME does not exist, in order: the -S suffix,
+// .gz, .z, -z, .Z (gzip's list).
+std::vector<std::string> lookup_suffixes(const std::string& user_suffix);
 
 std::string base_name(const std::string& path);
 std::string dir_name(const std::string& path);  // with its trailing '/', or ""

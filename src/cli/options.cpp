@@ -100,7 +100,7 @@ class Parser {
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& a = args[i];
       if (only_files || a == "-" || a.size() < 2 || a[0] != '-') {
-        if (!allow_files) usage_error(std::string("cannot provide files in ") + where + " environment variable");
+        if (!allow_files) usage_error(a + ": non-option in " + where + " environment variable");
         o_.files.push_back(a);
         continue;
       }

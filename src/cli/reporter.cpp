@@ -18,11 +18,10 @@ void Reporter::info(const std::string& msg) {
   if (verbosity_ > 1) std::fputs(msg.c_str(), stderr);
 }
 
-std::string format_ratio(long long saved, long long whole) {
-  long long tenths = whole == 0 ? 0 : whole < 2147483 ? 1000 * saved / whole : saved / (whole / 1000);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%c%2lld.%1lld%%", tenths < 0 ? '-' : ' ', (tenths < 0 ? -tenths : tenths) / 10,
-                (tenths < 0 ? -tenths : tenths) % 10);
+std::string format_ratio(long long part, long long whole) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%5.1f%%",
+                whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
   return buf;
 }
 

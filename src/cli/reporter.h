@@ -9,8 +9,12 @@ class Reporter {
  public:
   explicit Reporter(int verbosity) : verbosity_(verbosity) {}
   void error(const std::string& msg);
-  void warning(const std::string& msg);  // silenced by -q, still exit 2
-  void info(const std::string& msg);     // -v only; written as given
+  void warning(const std::string& msg);    // silenced by -q, still exit 2
+  void info(const std::string& msg);       // -v only; written as given
+  void silent_error() { exit_code_ = 1; }  // exit 1 without a message (a closed pipe)
+  void silent_warning() {                  // exit 2, the message written by the caller
+    if (exit_code_ == 0) exit_code_ = 2;
+  }
   int exit_code() const { return exit_code_; }
   int verbosity() const { return verbosity_; }
 
@@ -19,7 +23,8 @@ class Reporter {
   int exit_code_ = 0;
 };
 
-// gzip's ratio: "(whole - part) / whole" in tenths of a percent, as " 63.5%" or "-12.0%".
-std::string format_ratio(long long saved, long long whole);
+// gzip's ratio, 100 * part / whole as "%5.1f%%": " 63.5%", " -0.0%", "-66.7%", and
+// "  0.0%" when whole is 0.
+std::string format_ratio(long long part, long long whole);
 
 }  // namespace rigz::cli

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@
 
 namespace rigz::cli {
 namespace {
+
+// Whether rigz runs in the foreground (SIGINT was not ignored when it started, as gzip
+// decides it): only then does it ask before overwriting a file.
+bool g_foreground = true;
 
 // A file descriptor closed on scope exit.
 struct Fd {
@@ -40,13 +45,14 @@ class Runner {
     std::vector<std::string> files = o_.files;
     if (files.empty()) files.push_back("-");
     for (const auto& f : files) {
+      if (stop_) break;
       if (f == "-")
         process_stdin();
       else
-        process_path(f, true);
+        process_path(f);
     }
     if (o_.mode == Mode::list) lister_.finish();
-    return std::max(report_.exit_code(), lister_.exit_code());
+    return report_.exit_code();
   }
 
  private:
@@ -61,18 +67,61 @@ class Runner {
   }
 
   bool compressing() const { return o_.mode == Mode::compress; }
+  bool testing() const { return o_.mode == Mode::test; }
+  bool listing() const { return o_.mode == Mode::list; }
+  // gzip's to_stdout, which -t and -l imply: no output file, and the checks that
+  // protect input files (links, set-id bits) do not apply.
+  bool no_output_file() const { return o_.to_stdout || testing() || listing(); }
+  // The messages that -r keeps quiet unless -v: "already has .gz suffix", "unknown suffix".
+  bool name_warnings() const { return o_.verbosity > 1 || (!o_.recursive && o_.verbosity > 0); }
+
+  // Reports an exception from the library for `name` (the input, or the output for
+  // write errors). A reader that went away (EPIPE) ends the run quietly, as gzip's
+  // SIGPIPE does.
+  void fail(const std::string& name, const Error& e) {
+    if (e.kind() == Error::Kind::broken_pipe) {
+      report_.silent_error();
+      stop_ = true;
+      return;
+    }
+    report_.error(name + ": " + e.what());
+  }
+
+  // Decompresses, turning trailing garbage into gzip's warning.
+  DecompressResult decompress_one(const std::string& name, InputStream& in, OutputStream& out) {
+    DecompressOptions d;
+    d.pass_through = o_.force && o_.to_stdout && o_.mode == Mode::decompress;
+    d.threads = o_.threads;
+    auto r = decompress_gzip(in, out, d);
+    if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
+    return r;
+  }
+
+  static std::string compress_ratio(const CompressResult& r, const CompressOptions& c) {
+    // gzip's: the input against the output without its header and trailer.
+    long long overhead = static_cast<long long>(write_gzip_header(c.header).size() + kGzipTrailerSize);
+    return format_ratio(static_cast<long long>(r.in_bytes) - (static_cast<long long>(r.out_bytes) - overhead),
+                        static_cast<long long>(r.in_bytes));
+  }
+
+  static std::string decompress_ratio(const DecompressResult& r, size_t header_length) {
+    long long overhead = static_cast<long long>(header_length + kGzipTrailerSize);
+    return format_ratio(static_cast<long long>(r.out_bytes) - (static_cast<long long>(r.in_bytes) - overhead),
+                        static_cast<long long>(r.out_bytes));
+  }
 
   void process_stdin() {
-    if (o_.mode == Mode::list) {
+    if (listing()) {
       lister_.list_stream(STDIN_FILENO, "stdout", report_);
       return;
     }
-    if (compressing() && isatty(STDOUT_FILENO) && !o_.force) {
+    if (compressing() && !o_.force && isatty(STDOUT_FILENO)) {
       report_.error("compressed data not written to a terminal. Use -f to force compression.\nFor help, type: rigz -h");
       return;
     }
-    if (!compressing() && isatty(STDIN_FILENO) && !o_.force) {
-      report_.error("compressed data not read from a terminal. Use -f to force decompression.\nFor help, type: rigz -h");
+    if (!compressing() && !o_.force && isatty(STDIN_FILENO)) {
+      report_.error(
+          "compressed data not read from a terminal. Use -f to force decompression.\nFor help, type: rigz -h");
       return;
     }
     FdInput in(STDIN_FILENO);
@@ -82,77 +131,96 @@ class Runner {
         CompressOptions c = compress_options();
         c.header.mtime = 0;  // standard input: no name, no time
         auto r = compress_gzip(in, out, c);
-        report_.info("stdin:\t" + format_ratio(static_cast<long long>(r.in_bytes) - static_cast<long long>(r.out_bytes - 18),
-                                               static_cast<long long>(r.in_bytes)) + "\n");
-      } else {
+        report_.info(compress_ratio(r, c) + "\n");
+      } else if (testing()) {
         NullOutput null;
-        OutputStream& sink = o_.mode == Mode::test ? static_cast<OutputStream&>(null) : out;
-        decompress_one("stdin", in, sink);
-        if (o_.mode == Mode::test) report_.info("stdin:\t OK\n");
+        decompress_one("stdin", in, null);
+        report_.info(" OK\n");
+      } else {
+        decompress_one("stdin", in, out);
       }
     } catch (const Error& e) {
-      fail("stdin", e);
+      fail(e.kind() == Error::Kind::write ? "stdout" : "stdin", e);
     }
   }
 
-  // Reports an exception from the library for `name` (the input, or the output for write errors).
-  void fail(const std::string& name, const Error& e) { report_.error(name + ": " + e.what()); }
-
-  // Decompresses, turning trailing garbage into gzip's warning. Returns the result.
-  std::optional<DecompressResult> decompress_one(const std::string& name, InputStream& in, OutputStream& out) {
-    DecompressOptions d;
-    d.pass_through = o_.force && o_.to_stdout && o_.mode == Mode::decompress;
-    d.threads = o_.threads;
-    auto r = decompress_gzip(in, out, d);
-    if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
-    return r;
-  }
-
-  void process_path(const std::string& path, bool top_level) {
-    struct stat st;
-    std::string name = path;
-    if (lstat(name.c_str(), &st) != 0) {
-      int err = errno;
-      // gunzip foo finds foo.gz (or another compressed suffix).
-      bool found = false;
-      if (!compressing() && err == ENOENT) {
-        for (const char* s : {o_.suffix.c_str(), ".gz", ".z", "-gz", "-z", "_z", ".tgz", ".taz"}) {
-          if (lstat((path + s).c_str(), &st) == 0) {
-            name = path + s;
-            found = true;
-            break;
-          }
+  // gunzip NAME, when NAME does not exist, looks for NAME.gz, NAME.z, ... Returns the
+  // name found, or nothing after reporting gzip's error.
+  std::optional<std::string> find_compressed(const std::string& path) {
+    if (!compressed_suffix(path, o_.suffix)) {
+      for (const auto& s : lookup_suffixes(o_.suffix)) {
+        struct stat st;
+        if (lstat((path + s).c_str(), &st) == 0) return path + s;
+        if (errno != ENOENT) {
+          report_.error(path + s + ": " + std::strerror(errno));
+          return std::nullopt;
         }
       }
-      if (!found) {
-        report_.error(path + ": " + std::strerror(err));
+      report_.error(path + o_.suffix + ": " + std::strerror(ENOENT));
+      return std::nullopt;
+    }
+    report_.error(path + ": " + std::strerror(ENOENT));
+    return std::nullopt;
+  }
+
+  // One file or directory of the command line or of a -r walk, in gzip's order: open
+  // it, check what it is, then settle the output name.
+  void process_path(const std::string& path) {
+    std::string name = path;
+    struct stat st;
+    if (lstat(name.c_str(), &st) != 0) {
+      if (errno != ENOENT || compressing()) {
+        report_.error(path + ": " + std::strerror(errno));
         return;
       }
+      auto found = find_compressed(path);
+      if (!found) return;
+      name = *found;
+    }
+    // Symbolic links are followed only with -f, -c, -t or -l (gzip opens with O_NOFOLLOW
+    // otherwise, hence its message). O_NONBLOCK: opening a FIFO must not hang.
+    Fd fd;
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (o_.force || no_output_file() ? 0 : O_NOFOLLOW);
+    fd.fd = open(name.c_str(), flags);
+    if (fd.fd < 0 || fstat(fd.fd, &st) != 0) {
+      report_.error(name + ": " + std::strerror(errno));
+      return;
     }
     if (S_ISDIR(st.st_mode)) {
+      close(fd.fd);
+      fd.fd = -1;
       if (o_.recursive)
         walk(name);
       else
         report_.warning(name + " is a directory -- ignored");
       return;
     }
-    if (S_ISLNK(st.st_mode) && !o_.force && !o_.to_stdout && o_.mode != Mode::list && o_.mode != Mode::test) {
-      report_.error(name + ": Too many levels of symbolic links");
-      return;
+    if (!no_output_file()) {
+      if (!S_ISREG(st.st_mode)) return report_.warning(name + " is not a directory or a regular file - ignored");
+      if (st.st_mode & S_ISUID) return report_.warning(name + " is set-user-ID on execution - ignored");
+      if (st.st_mode & S_ISGID) return report_.warning(name + " is set-group-ID on execution - ignored");
+      if (!o_.force) {
+        if (st.st_mode & S_ISVTX) return report_.warning(name + " has the sticky bit set - file ignored");
+        if (st.st_nlink > 1) {
+          unsigned long others = static_cast<unsigned long>(st.st_nlink - 1);
+          return report_.warning(name + " has " + std::to_string(others) + " other link" + (others > 1 ? "s" : "") +
+                                 " -- file ignored");
+        }
+      }
     }
-    if (S_ISLNK(st.st_mode) && stat(name.c_str(), &st) != 0) {
-      report_.error(name + ": " + std::strerror(errno));
-      return;
-    }
-    if (!S_ISREG(st.st_mode) && !o_.to_stdout && o_.mode != Mode::list && o_.mode != Mode::test) {
-      report_.warning(name + " is not a directory or a regular file - ignored");
-      return;
-    }
+    int fl = fcntl(fd.fd, F_GETFL);
+    if (fl >= 0) fcntl(fd.fd, F_SETFL, fl & ~O_NONBLOCK);
     switch (o_.mode) {
-      case Mode::compress: compress_file(name, top_level); break;
+      case Mode::compress:
+        compress_file(name, fd.fd, st);
+        break;
       case Mode::decompress:
-      case Mode::test: decompress_file(name, top_level); break;
-      case Mode::list: list_file(name, top_level); break;
+      case Mode::test:
+        decompress_file(name, fd.fd, st);
+        break;
+      case Mode::list:
+        list_file(name, fd.fd);
+        break;
     }
   }
 
@@ -169,206 +237,172 @@ class Runner {
     closedir(d);
     std::sort(entries.begin(), entries.end());
     std::string prefix = dir.back() == '/' ? dir : dir + "/";
-    for (const auto& e : entries) process_path(prefix + e, false);
+    for (const auto& e : entries) {
+      if (stop_) break;
+      process_path(prefix + e);
+    }
   }
 
-  // Opens the input; refuses files with several hard links unless forced.
-  bool open_input(const std::string& name, Fd& fd, struct stat& st) {
-    fd.fd = open(name.c_str(), O_RDONLY | O_CLOEXEC | (o_.force || o_.to_stdout ? 0 : O_NOFOLLOW));
-    if (fd.fd < 0 || fstat(fd.fd, &st) != 0) {
-      report_.error(name + ": " + std::strerror(errno));
-      return false;
-    }
-    if (!o_.to_stdout && !o_.force && st.st_nlink > 1 && o_.mode != Mode::test) {
-      unsigned long others = static_cast<unsigned long>(st.st_nlink - 1);
-      report_.warning(name + " has " + std::to_string(others) + " other link" + (others > 1 ? "s" : "") +
-                      " -- file ignored");
-      return false;
-    }
-    return true;
-  }
-
-  // Before writing `out`: without -f, an existing file is kept (gzip asks on a terminal).
+  // Before writing `out`: without -f an existing file is kept; gzip asks on a terminal
+  // (in the foreground) and says so even with -q.
   bool may_write(const std::string& out) {
     struct stat st;
     if (o_.force || lstat(out.c_str(), &st) != 0) return true;
-    if (o_.verbosity > 0 && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-      std::fprintf(stderr, "rigz: %s already exists; do you wish to overwrite (y or n)? ", out.c_str());
+    std::fprintf(stderr, "rigz: %s already exists;", out.c_str());
+    if (g_foreground && isatty(STDIN_FILENO)) {
+      std::fprintf(stderr, " do you wish to overwrite (y or n)? ");
       std::fflush(stderr);
       char answer[64] = {0};
-      if (std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y')) return true;
-      report_.warning("\tnot overwritten");
-      return false;
+      bool yes = std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+      if (yes) return true;
     }
-    report_.warning(out + " already exists; not overwritten");
-    return false;
-  }
-
-  bool to_terminal_refused() {
-    if (compressing() && o_.to_stdout && !o_.force && isatty(STDOUT_FILENO)) {
-      report_.error("compressed data not written to a terminal. Use -f to force compression.\nFor help, type: rigz -h");
-      return true;
-    }
+    std::fprintf(stderr, "\tnot overwritten\n");
+    report_.silent_warning();
     return false;
   }
 
   void remove_input(const std::string& name) {
-    if (o_.keep || o_.to_stdout) return;
+    if (o_.keep || no_output_file()) return;
     if (unlink(name.c_str()) != 0) report_.error(name + ": " + std::strerror(errno));
   }
 
-  void compress_file(const std::string& name, bool top_level) {
+  void compress_file(const std::string& name, int in_fd, const struct stat& st) {
+    std::string out_name;
     if (!o_.to_stdout) {
-      if (auto suffix = compressed_suffix(name, o_.suffix)) {
-        if (top_level && o_.verbosity > 0)
+      if (auto suffix = compressed_suffix(name, o_.suffix); suffix && !o_.force) {
+        if (name_warnings())
           std::fprintf(stderr, "rigz: %s already has %s suffix -- unchanged\n", name.c_str(), suffix->c_str());
         return;
       }
+      out_name = name + o_.suffix;
+    } else if (!o_.force && isatty(STDOUT_FILENO)) {
+      report_.error("compressed data not written to a terminal. Use -f to force compression.\nFor help, type: rigz -h");
+      stop_ = true;
+      return;
     }
-    if (to_terminal_refused()) return;
-    Fd in_fd;
-    struct stat st;
-    if (!open_input(name, in_fd, st)) return;
     CompressOptions c = compress_options();
     if (o_.store_name) {
       c.header.has_name = true;
       c.header.name = base_name(name);
-      c.header.mtime = st.st_mtim.tv_sec > 0 && st.st_mtim.tv_sec <= 0xffffffffLL
-                           ? static_cast<uint32_t>(st.st_mtim.tv_sec) : 0;
+      c.header.mtime =
+          st.st_mtim.tv_sec > 0 && st.st_mtim.tv_sec <= 0xffffffffLL ? static_cast<uint32_t>(st.st_mtim.tv_sec) : 0;
     }
-    FdInput in(in_fd.fd);
-    std::string out_name = name + o_.suffix;
-    try {
-      CompressResult r;
-      if (o_.to_stdout) {
-        FdOutput out(STDOUT_FILENO);
+    FdInput in(in_fd);
+    CompressResult r;
+    if (o_.to_stdout) {
+      FdOutput out(STDOUT_FILENO);
+      try {
         r = compress_gzip(in, out, c);
-      } else {
-        if (!may_write(out_name)) return;
-        std::optional<OutputFile> out;
-        try {
-          out.emplace(out_name);
-        } catch (const Error& e) {
-          fail(out_name, e);
-          return;
-        }
-        try {
-          r = compress_gzip(in, out->stream(), c);
-          out->set_metadata(st);
-          out->commit(o_.force, o_.synchronous);
-        } catch (const Error& e) {
-          fail(e.kind() == Error::Kind::read ? name : out_name, e);
-          return;
-        }
-      }
-      long long header = static_cast<long long>(write_gzip_header(c.header).size()) + 8;
-      std::string ratio = format_ratio(static_cast<long long>(r.in_bytes) - (static_cast<long long>(r.out_bytes) - header),
-                                       static_cast<long long>(r.in_bytes));
-      remove_input(name);
-      if (o_.to_stdout)
-        report_.info(name + ":\t" + ratio + "\n");
-      else
-        report_.info(name + ":\t" + ratio + " -- " + (o_.keep ? "created " : "replaced with ") + out_name + "\n");
-    } catch (const Error& e) {
-      fail(name, e);
-    }
-  }
-
-  void decompress_file(const std::string& name, bool top_level) {
-    const bool testing = o_.mode == Mode::test;
-    std::string out_name;
-    if (!o_.to_stdout && !testing) {
-      auto stem = decompressed_name(name, o_.suffix);
-      if (!stem) {
-        if (top_level) report_.warning(name + ": unknown suffix -- ignored");
-        return;
-      }
-      out_name = *stem;
-    }
-    Fd in_fd;
-    struct stat st;
-    if (!open_input(name, in_fd, st)) return;
-    FdInput in(in_fd.fd);
-    try {
-      if (testing) {
-        NullOutput null;
-        decompress_one(name, in, null);
-        report_.info(name + ":\t OK\n");
-        return;
-      }
-      if (o_.to_stdout) {
-        FdOutput out(STDOUT_FILENO);
-        decompress_one(name, in, out);
-        return;
-      }
-      // With -N the stored name is used, but it is only known once the header is read:
-      // the output goes to a temporary file whose final name is settled at commit.
-      std::optional<GzipHeader> header = o_.restore_name ? peek_header(in_fd.fd) : std::nullopt;
-      if (header && header->has_name) {
-        std::string stored = base_name(header->name);
-        if (!stored.empty() && stored != "." && stored != "..") out_name = dir_name(name) + stored;
-      }
-      if (!may_write(out_name)) return;
-      std::optional<OutputFile> out;
-      try {
-        out.emplace(out_name);
       } catch (const Error& e) {
-        fail(out_name, e);
+        fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
         return;
       }
-      std::optional<DecompressResult> r;
-      try {
-        r = decompress_one(name, in, out->stream());
-        out->set_metadata(st);
-        if (header && header->mtime) out->set_mtime(header->mtime);
-        out->commit(o_.force, o_.synchronous);
-      } catch (const Error& e) {
-        fail(e.kind() == Error::Kind::write ? out_name : name, e);
-        return;
-      }
-      remove_input(name);
-      report_.info(name + ":\t" +
-                   format_ratio(static_cast<long long>(r->out_bytes) - static_cast<long long>(r->in_bytes),
-                                static_cast<long long>(r->out_bytes)) +
-                   " -- " + (o_.keep ? "created " : "replaced with ") + out_name + "\n");
-    } catch (const Error& e) {
-      fail(name, e);
-    }
-  }
-
-  // The first member's header, read with pread so the stream position is unchanged.
-  static std::optional<GzipHeader> peek_header(int fd) {
-    std::vector<uint8_t> buf(1 << 16);
-    for (;;) {
-      ssize_t n = pread(fd, buf.data(), buf.size(), 0);
-      if (n <= 0) return std::nullopt;
-      GzipHeader h;
-      size_t used = 0;
-      HeaderStatus s = parse_gzip_header(buf.data(), static_cast<size_t>(n), h, used);
-      if (s == HeaderStatus::ok) return h;
-      if (s != HeaderStatus::need_more || static_cast<size_t>(n) < buf.size() || buf.size() >= (1u << 24))
-        return std::nullopt;
-      buf.resize(buf.size() * 4);
-    }
-  }
-
-  void list_file(const std::string& name, bool top_level) {
-    if (!decompressed_name(name, o_.suffix) && !top_level) return;
-    Fd fd;
-    struct stat st;
-    fd.fd = open(name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd.fd < 0 || fstat(fd.fd, &st) != 0) {
-      report_.error(name + ": " + std::strerror(errno));
+      report_.info(name + ":\t" + compress_ratio(r, c) + " -- " + (o_.keep ? "created" : "replaced with") +
+                   " stdout\n");
       return;
     }
-    std::string shown = decompressed_name(name, o_.suffix).value_or(name);
-    lister_.list_stream(fd.fd, shown, report_, name);
+    if (!may_write(out_name)) return;
+    try {
+      OutputFile out(out_name);
+      r = compress_gzip(in, out.stream(), c);
+      out.set_metadata(st);
+      out.commit(o_.force, o_.synchronous);
+    } catch (const Error& e) {
+      fail(e.kind() == Error::Kind::read ? name : out_name, e);
+      return;
+    }
+    remove_input(name);
+    report_.info(name + ":\t" + compress_ratio(r, c) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name +
+                 "\n");
+  }
+
+  void decompress_file(const std::string& name, int in_fd, const struct stat& st) {
+    // The output name first (gzip's make_ofname): -c needs none; -t takes any name, but
+    // with -r only compressed ones.
+    std::string out_name;
+    if (!o_.to_stdout || testing()) {
+      auto stem = decompressed_name(name, o_.suffix);
+      if (!stem && (o_.recursive || !testing())) {
+        if (name_warnings()) report_.warning(name + ": unknown suffix -- ignored");
+        return;
+      }
+      if (stem) out_name = *stem;
+    }
+    // Then the header, before anything is created: a file that is not gzip is an
+    // error even where the output exists.
+    const bool pass_through = o_.force && o_.to_stdout && o_.mode == Mode::decompress;
+    size_t header_length = 10;
+    std::optional<GzipHeader> header;
+    if (S_ISREG(st.st_mode) && !pass_through) {
+      HeaderCheck hc = read_first_header(in_fd);
+      if (hc.state != HeaderCheck::State::ok) {
+        report_.error(name + hc.problem);
+        return;
+      }
+      header = hc.header;
+      header_length = hc.length;
+    }
+    FdInput in(in_fd);
+    if (testing()) {
+      NullOutput null;
+      try {
+        decompress_one(name, in, null);
+      } catch (const Error& e) {
+        fail(name, e);
+        return;
+      }
+      report_.info(name + ":\t OK\n");
+      return;
+    }
+    DecompressResult r;
+    if (o_.to_stdout) {
+      FdOutput out(STDOUT_FILENO);
+      try {
+        r = decompress_one(name, in, out);
+      } catch (const Error& e) {
+        fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
+        return;
+      }
+      report_.info(name + ":\t" + decompress_ratio(r, header_length) + " -- " +
+                   (o_.keep ? "created" : "replaced with") + " stdout\n");
+      return;
+    }
+    // -N: the stored name (its last component), beside the compressed file.
+    if (o_.restore_name && header && header->has_name) {
+      std::string stored = base_name(header->name);
+      if (!stored.empty() && stored != "." && stored != "..") out_name = dir_name(name) + stored;
+    }
+    if (!may_write(out_name)) return;
+    try {
+      OutputFile out(out_name);
+      r = decompress_one(name, in, out.stream());
+      out.set_metadata(st);
+      if (o_.restore_name && header && header->mtime) out.set_mtime(header->mtime);
+      out.commit(o_.force, o_.synchronous);
+    } catch (const Error& e) {
+      fail(e.kind() == Error::Kind::write ? out_name : name, e);
+      return;
+    }
+    remove_input(name);
+    report_.info(name + ":\t" + decompress_ratio(r, header_length) + " -- " +
+                 (o_.keep ? "created " : "replaced with ") + out_name + "\n");
+  }
+
+  void list_file(const std::string& name, int fd) {
+    auto stem = decompressed_name(name, o_.suffix);
+    if (!stem && o_.recursive) return;  // -lr lists compressed names only
+    lister_.list_stream(fd, stem.value_or(name), report_, name);
   }
 
   const Options& o_;
   Reporter report_;
   Lister lister_;
+  bool stop_ = false;  // the output went away: nothing more can be written
 };
+
+// Signals that end rigz: partial outputs are removed, then the signal takes its
+// default course (the exit status says which signal it was).
+constexpr int kFatalSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGXFSZ};
 
 extern "C" void on_fatal_signal(int sig) {
   remove_temporary_files_from_signal();
@@ -379,10 +413,17 @@ extern "C" void on_fatal_signal(int sig) {
 }  // namespace
 
 void install_signal_handlers() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  for (int sig : kFatalSignals) {
+    // A signal ignored by whoever started rigz (nohup, a background job) stays ignored.
+    struct sigaction old = {};
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) {
+      if (sig == SIGINT) g_foreground = false;
+      continue;
+    }
     struct sigaction sa = {};
     sa.sa_handler = on_fatal_signal;
     sigemptyset(&sa.sa_mask);
+    for (int s : kFatalSignals) sigaddset(&sa.sa_mask, s);
     sigaction(sig, &sa, nullptr);
   }
 }

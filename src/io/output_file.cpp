@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -63,13 +65,23 @@ void remove_temporary_files_from_signal() {
 }
 
 OutputFile::OutputFile(std::string final_path) : final_path_(std::move(final_path)) {
+  // The file is created and registered for clean-up with the fatal signals blocked, so
+  // that no signal can come between the two and leave it behind.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  int err = 0;
   for (int attempt = 0; attempt < 100; ++attempt) {
     temp_path_ = sibling_temp_name(final_path_);
     fd_ = open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd_ >= 0 || errno != EEXIST) break;
   }
-  if (fd_ < 0) throw Error(Error::Kind::write, std::strerror(errno));
-  slot_ = register_temp(temp_path_);
+  if (fd_ < 0)
+    err = errno;
+  else
+    slot_ = register_temp(temp_path_);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (fd_ < 0) throw Error(Error::Kind::write, std::strerror(err));
   stream_ = FdOutput(fd_);
 }
 
@@ -80,9 +92,11 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::set_metadata(const struct stat& meta) {
-  // Owner first: chown clears set-id bits, which the chmod below then restores.
+  // Owner first: chown may clear mode bits, which the chmod below then sets.
   if (fchown(fd_, meta.st_uid, meta.st_gid) != 0) (void)fchown(fd_, -1, meta.st_gid);
-  (void)fchmod(fd_, meta.st_mode & 07777);
+  // The permission bits, as gzip copies them (set-id files are not compressed; the
+  // sticky bit is not copied).
+  (void)fchmod(fd_, meta.st_mode & 0777);
   struct timespec times[2] = {meta.st_atim, meta.st_mtim};
   (void)futimens(fd_, times);
 }
@@ -101,8 +115,8 @@ void OutputFile::commit(bool overwrite, bool sync) {
   if (overwrite) {
     r = rename(temp_path_.c_str(), final_path_.c_str());
   } else {
-    r = static_cast<int>(syscall(SYS_renameat2, AT_FDCWD, temp_path_.c_str(), AT_FDCWD,
-                                 final_path_.c_str(), RENAME_NOREPLACE));
+    r = static_cast<int>(
+        syscall(SYS_renameat2, AT_FDCWD, temp_path_.c_str(), AT_FDCWD, final_path_.c_str(), RENAME_NOREPLACE));
     if (r != 0 && errno == EINVAL) {  // file system without renameat2: link, then unlink
       r = link(temp_path_.c_str(), final_path_.c_str());
       if (r == 0) unlink(temp_path_.c_str());
