@@ -119,7 +119,7 @@ class Parser {
           size_t k = j;
           while (k < a.size() && a[k] >= '0' && a[k] <= '9') ++k;
           int level = std::atoi(a.substr(j, k - j).c_str());
-          if (level < 1 || level > 9) usage_error("invalid compression level: -" + a.substr(j, k - j));
+          if (level < 0 || level > 12) usage_error("invalid compression level: -" + a.substr(j, k - j));
           o_.level = level;
           j = k - 1;
           continue;
@@ -212,8 +212,9 @@ std::string help_text(const std::string& prog) {
   return "Usage: " + prog + R"( [OPTION]... [FILE]...
 Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
 
-  -1 to -9             Compression level (-1 or --fast fastest, -9 or --best best)
-  -b, --blocksize KiB  Compress in blocks of KiB kibibytes (default 128, at least 32)
+  -0 to -9             Compression level (-0 stores, -1 or --fast fastest, -9 or --best best)
+  -10, -11, -12        Beyond -9: libdeflate 10, 12 (pigz's -11), 12 in 8 MiB blocks
+  -b, --blocksize KiB  Compress in blocks of KiB kibibytes (default 2048, at least 32)
   -c, --stdout         Write to standard output, keep original files unchanged
   -d, --decompress     Decompress
   -f, --force          Force overwrite of output file and compress links

@@ -8,6 +8,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "io/error.h"
+
 namespace rigz {
 namespace {
 
@@ -18,11 +20,11 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   explicit AdaptiveBlockCompressor(const CompressionPlan& plan) : plan_(plan) {
     for (int level : plan.candidates) {
       libdeflate_compressor* c = libdeflate_alloc_compressor(level);
-      if (!c) throw std::runtime_error("libdeflate: out of memory");
+      if (!c) throw Error(Error::Kind::resource, "libdeflate: out of memory");
       libdeflate_[level] = c;
     }
     if (deflateInit2(&zlib_, plan.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      throw std::runtime_error("zlib: out of memory");
+      throw Error(Error::Kind::resource, "zlib: out of memory");
   }
   ~AdaptiveBlockCompressor() override {
     for (auto& [level, c] : libdeflate_) libdeflate_free_compressor(c);
@@ -59,7 +61,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     const size_t start = out.size();
     out.resize(start + libdeflate_deflate_compress_bound(c, len));
     size_t n = libdeflate_deflate_compress(c, data, len, out.data() + start, out.size() - start);
-    if (n == 0) throw std::runtime_error("libdeflate: compression failed");
+    if (n == 0) throw Error(Error::Kind::resource, "libdeflate: compression failed");
     out.resize(start + n);
   }
 
@@ -71,7 +73,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     zlib_.avail_in = static_cast<uInt>(len);
     zlib_.next_out = out.data();
     zlib_.avail_out = static_cast<uInt>(out.size());
-    if (deflate(&zlib_, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib: deflate failed");
+    if (deflate(&zlib_, Z_FINISH) != Z_STREAM_END) throw Error(Error::Kind::resource, "zlib: deflate failed");
     out.resize(out.size() - zlib_.avail_out);
   }
 

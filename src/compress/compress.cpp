@@ -13,9 +13,10 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <stdexcept>
 #include <memory>
 #include <mutex>
+#include <new>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "compress/plan.h"
 #include "compress/work_queue.h"
 #include "format/crc32.h"
+#include "io/error.h"
 
 namespace rigz {
 namespace {
@@ -68,7 +70,11 @@ class Pipeline {
   template <class F>
   void guarded(F&& f) {
     try {
-      f();
+      try {
+        f();
+      } catch (const std::bad_alloc&) {
+        throw Error(Error::Kind::resource, "out of memory");
+      }
     } catch (...) {
       std::lock_guard lock(error_mutex_);
       if (!error_) error_ = std::current_exception();

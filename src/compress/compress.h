@@ -9,12 +9,12 @@
 namespace rigz {
 
 struct CompressOptions {
-  int level = 6;                   // 1..9
-  unsigned threads = 1;            // compression workers
-  size_t block_size = 0;            // bytes of input per block (>= 32 KiB); 0: the plan's
-  bool independent = false;        // -i: accepted for pigz; blocks are always independent
-  bool rsyncable = false;          // -R: block boundaries follow the content
-  GzipHeader header;               // written as is (xfl filled in from level)
+  int level = 6;             // 1..9
+  unsigned threads = 1;      // compression workers
+  size_t block_size = 0;     // bytes of input per block (>= 32 KiB); 0: the plan's
+  bool independent = false;  // -i: accepted for pigz; blocks are always independent
+  bool rsyncable = false;    // -R: block boundaries follow the content
+  GzipHeader header;         // written as is (xfl filled in from level)
 };
 
 struct CompressResult {

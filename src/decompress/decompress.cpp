@@ -43,11 +43,16 @@ Next read_header(InputWindow& r, GzipHeader& h, bool first) {
     }
     if (!first) return Next::garbage;
     switch (st) {
-      case HeaderStatus::bad_magic: corrupt("not in gzip format");
-      case HeaderStatus::bad_method: corrupt("unknown method -- not supported");
-      case HeaderStatus::bad_flags: corrupt("has flags 0x%x -- not supported");
-      case HeaderStatus::bad_hcrc: corrupt("invalid compressed data--header crc error");
-      default: corrupt("invalid header");
+      case HeaderStatus::bad_magic:
+        corrupt("not in gzip format");
+      case HeaderStatus::bad_method:
+        corrupt("unknown method -- not supported");
+      case HeaderStatus::bad_flags:
+        corrupt("has flags 0x%x -- not supported");
+      case HeaderStatus::bad_hcrc:
+        corrupt("invalid compressed data--header crc error");
+      default:
+        corrupt("invalid header");
     }
   }
 }

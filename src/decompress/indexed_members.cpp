@@ -5,6 +5,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,7 +60,11 @@ class MemberDecoder {
   template <class F>
   void guarded(F&& f) {
     try {
-      f();
+      try {
+        f();
+      } catch (const std::bad_alloc&) {
+        throw Error(Error::Kind::resource, "out of memory");
+      }
     } catch (...) {
       std::lock_guard lock(error_mutex_);
       if (!error_) error_ = std::current_exception();
@@ -180,8 +185,7 @@ std::optional<IndexedSummary> summarize_indexed_file(int fd, uint64_t file_size)
     if (n <= 0) return std::nullopt;
     GzipHeader h;
     size_t header_len = 0;
-    if (parse_gzip_header(head.data(), static_cast<size_t>(n), h, header_len) != HeaderStatus::ok)
-      return std::nullopt;
+    if (parse_gzip_header(head.data(), static_cast<size_t>(n), h, header_len) != HeaderStatus::ok) return std::nullopt;
     auto size = indexed_member_size(h);
     if (!size || *size < header_len + 8 || pos + *size > file_size) return std::nullopt;
     uint8_t trailer[8];

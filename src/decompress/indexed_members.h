@@ -29,8 +29,8 @@ namespace rigz {
 // included, where a single ISIZE would wrap), read from headers and trailers alone.
 struct IndexedSummary {
   uint64_t uncompressed = 0;
-  uint32_t crc = 0;        // CRC-32 of the whole uncompressed content
-  uint64_t overhead = 0;   // header and trailer bytes of all members
+  uint32_t crc = 0;       // CRC-32 of the whole uncompressed content
+  uint64_t overhead = 0;  // header and trailer bytes of all members
   uint64_t members = 0;
 };
 

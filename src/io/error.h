@@ -14,6 +14,7 @@ class Error : public std::runtime_error {
     broken_pipe,  // the reader of our output went away (EPIPE)
     data,         // the compressed input is corrupt, truncated or not gzip
     usage,        // an option or argument is invalid
+    resource,     // out of memory or another failure of the machine, not of the data
   };
   Error(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
