@@ -18,18 +18,12 @@ constexpr size_t kSampleSize = 64 * 1024;
 class AdaptiveBlockCompressor : public BlockCompressor {
  public:
   explicit AdaptiveBlockCompressor(const CompressionPlan& plan) : plan_(plan) {
-    for (int level : plan.candidates) {
-      libdeflate_compressor* c = libdeflate_alloc_compressor(level);
-      if (!c) throw Error(Error::Kind::resource, "libdeflate: out of memory");
-      libdeflate_[level] = c;
-    }
+    for (int level : plan.candidates) add_libdeflate(level);
+    if (plan.sample) add_libdeflate(1);  // for incompressible blocks
     if (deflateInit2(&zlib_, plan.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
       throw Error(Error::Kind::resource, "zlib: out of memory");
   }
-  ~AdaptiveBlockCompressor() override {
-    for (auto& [level, c] : libdeflate_) libdeflate_free_compressor(c);
-    deflateEnd(&zlib_);
-  }
+  ~AdaptiveBlockCompressor() override { deflateEnd(&zlib_); }
 
   void compress(const uint8_t* data, size_t len, std::vector<uint8_t>& out) override {
     if (!plan_.sample) return deflate_libdeflate(plan_.candidates.front(), data, len, out);
@@ -39,6 +33,9 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     const uint8_t* sample = whole ? data : data + (len - kSampleSize) / 2;
     const size_t sample_len = whole ? len : kSampleSize;
     deflate_zlib(sample, sample_len, trial_zlib_);
+    // Incompressible (random, already compressed): every level stores it; the fastest
+    // libdeflate level still finds whatever the rest of the block holds.
+    if (!whole && trial_zlib_.size() >= sample_len) return deflate_libdeflate(1, data, len, out);
     const double limit = static_cast<double>(trial_zlib_.size()) * (1.0 + plan_.margin);
     for (int level : plan_.candidates) {
       trial_.clear();
@@ -57,7 +54,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 
  private:
   void deflate_libdeflate(int level, const uint8_t* data, size_t len, std::vector<uint8_t>& out) {
-    libdeflate_compressor* c = libdeflate_.at(level);
+    libdeflate_compressor* c = libdeflate_.at(level).get();
     const size_t start = out.size();
     out.resize(start + libdeflate_deflate_compress_bound(c, len));
     size_t n = libdeflate_deflate_compress(c, data, len, out.data() + start, out.size() - start);
@@ -77,8 +74,16 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     out.resize(out.size() - zlib_.avail_out);
   }
 
+  void add_libdeflate(int level) {
+    if (libdeflate_.count(level)) return;
+    std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(libdeflate_alloc_compressor(level),
+                                                                               libdeflate_free_compressor);
+    if (!c) throw Error(Error::Kind::resource, "libdeflate: out of memory");
+    libdeflate_.emplace(level, std::move(c));
+  }
+
   const CompressionPlan plan_;
-  std::map<int, libdeflate_compressor*> libdeflate_;
+  std::map<int, std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)>> libdeflate_;
   z_stream zlib_{};
   std::vector<uint8_t> trial_, trial_zlib_;
 };
