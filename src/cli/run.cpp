@@ -244,17 +244,19 @@ class Runner {
   }
 
   // Before writing `out`: without -f an existing file is kept; gzip asks on a terminal
-  // (in the foreground) and says so even with -q.
-  bool may_write(const std::string& out) {
+  // (in the foreground) and says so even with -q. `overwrite` tells commit() whether
+  // it may replace a file of that name (-f, or the answer was yes).
+  bool may_write(const std::string& out, bool& overwrite) {
     struct stat st;
+    overwrite = o_.force;
     if (o_.force || lstat(out.c_str(), &st) != 0) return true;
     std::fprintf(stderr, "rigz: %s already exists;", out.c_str());
     if (g_foreground && isatty(STDIN_FILENO)) {
       std::fprintf(stderr, " do you wish to overwrite (y or n)? ");
       std::fflush(stderr);
-      char answer[64] = {0};
-      bool yes = std::fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
-      if (yes) return true;
+      int first = std::getchar(), c = first;
+      while (c != '\n' && c != EOF) c = std::getchar();  // the rest of the answer's line
+      if (first == 'y' || first == 'Y') return overwrite = true;
     }
     std::fprintf(stderr, "\tnot overwritten\n");
     report_.silent_warning();
@@ -301,12 +303,13 @@ class Runner {
                    " stdout\n");
       return;
     }
-    if (!may_write(out_name)) return;
+    bool overwrite = false;
+    if (!may_write(out_name, overwrite)) return;
     try {
       OutputFile out(out_name);
       r = compress_gzip(in, out.stream(), c);
       out.set_metadata(st);
-      out.commit(o_.force, o_.synchronous);
+      out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {
       fail(e.kind() == Error::Kind::read ? name : out_name, e);
       return;
@@ -372,13 +375,14 @@ class Runner {
       std::string stored = base_name(header->name);
       if (!stored.empty() && stored != "." && stored != "..") out_name = dir_name(name) + stored;
     }
-    if (!may_write(out_name)) return;
+    bool overwrite = false;
+    if (!may_write(out_name, overwrite)) return;
     try {
       OutputFile out(out_name);
       r = decompress_one(name, in, out.stream());
       out.set_metadata(st);
       if (o_.restore_name && header && header->mtime) out.set_mtime(header->mtime);
-      out.commit(o_.force, o_.synchronous);
+      out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {
       fail(e.kind() == Error::Kind::write ? out_name : name, e);
       return;

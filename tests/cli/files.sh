@@ -30,6 +30,7 @@ tree() {
   touch -d "@$T" d/a d/sub/b d/sub/deeper/c
 }
 gz_tree() { tree; gzip -r d; }
+odd_tree() { tree; echo target >target; ln -s ../target d/link; mkfifo d/sub/fifo; ln d/a d/hard; }
 symlink() { one_file; ln -s f link; ln -s missing dangling; }
 gz_symlink() { with_gz; ln -s f.gz link.gz; }
 hardlink() { one_file; ln f hard; }
@@ -86,9 +87,6 @@ same_as_gzip -e file_and_gz -q f
 same_as_gzip -e gz_and_out -d f.gz
 same_as_gzip -e gz_and_out -df f.gz
 same_as_gzip -e two_files -k g f
-touch f.gz
-expect 2 "$RIGZ" -k --rsyncable-is-not-an-option 2>/dev/null
-rm -f f.gz
 
 # Decompression: the name without its suffix (.tgz and .taz become .tar).
 group "decompress names"
@@ -141,6 +139,8 @@ same_as_gzip -e a_dir d f
 same_as_gzip -e a_dir -d d
 same_as_gzip -e tree -rc d
 same_as_gzip -e tree -r d/sub/b
+same_as_gzip -e odd_tree -r d
+same_as_gzip -e odd_tree -rf d
 
 # Links: a symbolic link is refused without -f, a file with several links too.
 group "links"
@@ -222,6 +222,14 @@ if script -qec true /dev/null >/dev/null 2>&1; then
   check_rc 0 "rigz -t with a terminal"
   pty "$RIGZ -l f.gz"
   check_rc 0 "rigz -l with a terminal"
+  # An existing output: rigz asks, as gzip does.
+  echo old >f.gz
+  echo n | script -qec "$RIGZ -k f" /dev/null >"$OUT" 2>&1
+  grep -q 'f.gz already exists; do you wish to overwrite (y or n)?' "$OUT" && ok || fail "no question: $(cat "$OUT")"
+  [ "$(cat f.gz)" = old ] && ok || fail "answer n: f.gz replaced"
+  echo y | script -qec "$RIGZ -k f" /dev/null >"$OUT" 2>&1
+  run gzip -dc f.gz
+  assert_out_same f "answer y: f.gz not replaced"
   rm f.gz
   pty "$RIGZ -k f"
   check_rc 0 "rigz -k f with a terminal (writes f.gz)"
