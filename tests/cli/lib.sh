@@ -170,7 +170,7 @@ assert_err_lines() {
 
 # ---- side by side with gzip
 
-# tree_of DIR: one line per entry under DIR: name, type, mode, mtime (files), and
+# tree_of DIR: one line per entry under DIR: name, type, mode, owner and mtime (files), and
 # the checksum of the contents (compressed files decompressed first, so gzip's and
 # rigz's outputs compare equal when they hold the same data).
 tree_of() {
@@ -188,7 +188,7 @@ tree_of() {
         else
           sum=$(md5sum <"$f" | cut -c1-12)
         fi
-        echo "$f file $(stat -c '%a %Y' "$f") $sum"
+        echo "$f file $(stat -c '%a %u:%g %Y' "$f") $sum"
       else
         echo "$f other"
       fi
