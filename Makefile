@@ -36,3 +36,14 @@ tsan: deps
 
 clean:
 	rm -rf build build-asan build-tsan
+
+# Installation and packages (cmake/install.cmake). `make install` installs into PREFIX
+# (/usr/local); `make deb` writes rigz_VERSION_ARCH.deb (the program, man page, completion)
+# and librigz-dev_VERSION_ARCH.deb (library, headers, pkg-config, CMake package) into $(BUILD).
+PREFIX ?= /usr/local
+.PHONY: install deb
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+deb: build
+	@cd $(BUILD) && cpack -G DEB
