@@ -247,6 +247,13 @@ class Runner {
   // (in the foreground) and says so even with -q. `overwrite` tells commit() whether
   // it may replace a file of that name (-f, or the answer was yes).
   bool may_write(const std::string& out, bool& overwrite) {
+    // A name too long for its directory fails before any work (gzip shortens it).
+    std::string dir = dir_name(out);
+    long name_max = pathconf(dir.empty() ? "." : dir.c_str(), _PC_NAME_MAX);
+    if (name_max > 0 && base_name(out).size() > static_cast<size_t>(name_max)) {
+      report_.error(out + ": " + std::strerror(ENAMETOOLONG));
+      return false;
+    }
     struct stat st;
     overwrite = o_.force;
     if (o_.force || lstat(out.c_str(), &st) != 0) return true;

@@ -78,6 +78,17 @@ same_as_gzip suffixes -rv .  # messages in directory order for gzip, name order 
 same_as_gzip -e suffixes -r f.gz
 same_as_gzip -e suffixes -c f.gz
 
+# An output name too long for the file system: an error before any work, the input
+# kept (gzip shortens the name instead).
+long=$(printf 'n%.0s' $(seq 1 254))
+gen_text 1000 "$long"
+cp "$long" long.orig
+expect 1 "$RIGZ" "$long"
+assert_err_has "File name too long"
+assert_same "$long" long.orig
+assert_no_temp
+rm -f "$long" long.orig
+
 # An existing output is not replaced without -f (stdin is not a terminal: no question).
 group "existing output"
 same_as_gzip -e file_and_gz f
