@@ -1,0 +1,399 @@
+#include "compress/compress.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "format/crc32.h"
+#include "io/error.h"
+#include "test_support.h"
+
+namespace rigz {
+namespace {
+
+using test::Bytes;
+
+CompressOptions opts(int level, unsigned threads, size_t block = 128 * 1024, bool independent = false) {
+  CompressOptions o;
+  o.level = level;
+  o.threads = threads;
+  o.block_size = block;
+  o.independent = independent;
+  return o;
+}
+
+// Compresses, then checks the output with zlib and with rigz's gunzip (streaming and, where
+// the library has it, parallel); returns the output.
+Bytes check_round_trip(const Bytes& data, const CompressOptions& o) {
+  CompressResult cr;
+  Bytes gz = test::compress(data, o, &cr);
+  EXPECT_EQ(cr.in_bytes, data.size());
+  EXPECT_EQ(cr.out_bytes, gz.size());
+  EXPECT_EQ(cr.crc, crc32_update(0, data.data(), data.size()));
+  auto z = test::zlib_gunzip(gz);
+  EXPECT_TRUE(z.has_value()) << "zlib rejects the output";
+  if (z) {
+    EXPECT_GE(z->members, 1u);
+    EXPECT_FALSE(z->trailing_garbage);
+    EXPECT_TRUE(z->out == data) << "zlib decodes something else";
+  }
+  for (unsigned threads : {1u, 3u}) {
+    SCOPED_TRACE("decompress threads " + std::to_string(threads));
+    DecompressOptions dopts;
+    test::set_decompress_threads(dopts, threads);
+    DecompressResult dr;
+    Bytes back = test::decompress(gz, &dr, dopts);
+    EXPECT_TRUE(back == data) << "rigz decodes something else";
+    if (z) {
+      EXPECT_EQ(dr.members, z->members);
+    }
+    EXPECT_EQ(dr.in_bytes, gz.size());
+    EXPECT_EQ(dr.out_bytes, data.size());
+    EXPECT_FALSE(dr.trailing_garbage);
+  }
+  return gz;
+}
+
+std::string describe(size_t size, const CompressOptions& o) {
+  return "size " + std::to_string(size) + " level " + std::to_string(o.level) + " threads " +
+         std::to_string(o.threads) + " block " + std::to_string(o.block_size) + (o.independent ? " -i" : "");
+}
+
+TEST(Compress, EmptyInput) {
+  for (unsigned t : {1u, 4u}) {
+    Bytes gz = check_round_trip({}, opts(6, t));
+    EXPECT_LE(gz.size(), 64u);
+  }
+}
+
+TEST(Compress, BoundarySizes) {
+  const size_t k = 1024;
+  for (size_t size :
+       {size_t(1), 32 * k - 1, 32 * k, 32 * k + 1, 64 * k, 128 * k - 1, 128 * k, 128 * k + 1, 256 * k + 1}) {
+    Bytes data = test::make_data(size, static_cast<unsigned>(size));
+    for (unsigned t : {1u, 3u}) {
+      for (size_t block : {32 * k, 128 * k}) {
+        SCOPED_TRACE(describe(size, opts(6, t, block)));
+        check_round_trip(data, opts(6, t, block));
+      }
+    }
+  }
+}
+
+TEST(Compress, SeveralMebibytes) {
+  Bytes data = test::make_data(5 * 1024 * 1024 + 123, 7);
+  for (unsigned t : {1u, 4u}) {
+    SCOPED_TRACE(t);
+    check_round_trip(data, opts(3, t));
+  }
+}
+
+TEST(Compress, IncompressibleData) {
+  // Random data makes deflate emit stored blocks: the output must fit the buffer it sized.
+  Bytes data = test::make_data(3 * 1024 * 1024 + 5, 99, 100);
+  for (int level : {1, 6, 9}) {
+    for (size_t block : {size_t(32768), size_t(1 << 20)}) {
+      SCOPED_TRACE(describe(data.size(), opts(level, 2, block)));
+      Bytes gz = check_round_trip(data, opts(level, 2, block));
+      EXPECT_LT(gz.size(), data.size() + data.size() / 100 + 1024);
+    }
+  }
+}
+
+TEST(Compress, EveryLevel) {
+  Bytes data = test::make_data(400 * 1024 + 3, 11);
+  size_t size1 = 0, size9 = 0;
+  for (int level = 1; level <= 9; ++level) {
+    SCOPED_TRACE(level);
+    Bytes gz = check_round_trip(data, opts(level, 2, 64 * 1024));
+    EXPECT_EQ(gz[8], gzip_xfl_for_level(level)) << "XFL";
+    if (level == 1) size1 = gz.size();
+    if (level == 9) size9 = gz.size();
+  }
+  EXPECT_LT(size9, size1);
+}
+
+TEST(Compress, LevelsBeyondGzips) {
+  // 0: stored blocks; 10-12: libdeflate's slow levels (11 stands for pigz's zopfli).
+  Bytes data = test::make_data(150 * 1024 + 7, 21);
+  Bytes level0 = check_round_trip(data, opts(0, 2, 64 * 1024));
+  EXPECT_GT(level0.size(), data.size());
+  Bytes level9 = test::compress(data, opts(9, 2, 64 * 1024));
+  for (int level : {10, 11, 12}) {
+    SCOPED_TRACE(level);
+    Bytes gz = check_round_trip(data, opts(level, 2, 64 * 1024));
+    EXPECT_LE(gz.size(), level9.size() + level9.size() / 100);
+  }
+}
+
+TEST(Compress, BlockSizes) {
+  Bytes data = test::make_data(2 * 1024 * 1024 + 999, 12);
+  for (size_t block : {size_t(32) << 10, size_t(64) << 10, size_t(100) << 10, size_t(256) << 10, size_t(1) << 20}) {
+    SCOPED_TRACE(block);
+    check_round_trip(data, opts(6, 4, block));
+  }
+}
+
+TEST(Compress, BlockSizeBelowMinimumIsRaised) {
+  Bytes data = test::make_data(200 * 1024, 13);
+  Bytes a = check_round_trip(data, opts(6, 2, 1000));
+  Bytes b = check_round_trip(data, opts(6, 2, 32768));
+  EXPECT_EQ(a, b);
+}
+
+TEST(Compress, ZeroThreadsMeansOne) {
+  Bytes data = test::make_data(100 * 1024, 14);
+  EXPECT_EQ(check_round_trip(data, opts(6, 0, 32768)), check_round_trip(data, opts(6, 1, 32768)));
+}
+
+TEST(Compress, OutputIndependentOfThreadCount) {
+  Bytes data = test::make_data(800 * 1024 + 77, 15);
+  for (bool independent : {false, true}) {
+    for (size_t block : {size_t(32768), size_t(128 * 1024)}) {
+      Bytes reference = test::compress(data, opts(6, 1, block, independent));
+      for (unsigned t : {2u, 4u, 8u}) {
+        SCOPED_TRACE(describe(data.size(), opts(6, t, block, independent)));
+        EXPECT_TRUE(test::compress(data, opts(6, t, block, independent)) == reference);
+      }
+    }
+  }
+}
+
+TEST(Compress, RepeatedRunsGiveTheSameBytes) {
+  Bytes data = test::make_data(700 * 1024, 16);
+  Bytes first = test::compress(data, opts(4, 8, 32768));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(test::compress(data, opts(4, 8, 32768)) == first);
+}
+
+TEST(Compress, IndependentBlocks) {
+  Bytes data = test::make_data(1024 * 1024 + 1, 17, 10);
+  for (unsigned t : {1u, 4u}) {
+    for (size_t block : {size_t(0), size_t(64 * 1024)}) {
+      SCOPED_TRACE(describe(data.size(), opts(6, t, block, true)));
+      check_round_trip(data, opts(6, t, block, true));
+    }
+  }
+}
+
+TEST(Compress, DefaultBlockSize) {
+  // block_size 0: the compression plan's default.
+  Bytes data = test::make_data(2 * 1024 * 1024 + 10, 18);
+  for (bool independent : {false, true}) {
+    Bytes one = check_round_trip(data, opts(6, 1, 0, independent));
+    EXPECT_TRUE(check_round_trip(data, opts(6, 4, 0, independent)) == one);
+  }
+}
+
+TEST(Compress, HeaderFieldsAreWritten) {
+  CompressOptions o = opts(9, 2);
+  o.header.has_name = true;
+  o.header.name = "data.bin";
+  o.header.has_comment = true;
+  o.header.comment = "comment";
+  o.header.mtime = 1700000000;
+  o.header.has_extra = true;
+  o.header.extra = {'A', 'B', 2, 0, 'x', 'y'};
+  Bytes data = test::make_data(50000, 19);
+  Bytes gz = check_round_trip(data, o);
+  DecompressResult dr;
+  test::decompress(gz, &dr);
+  EXPECT_TRUE(dr.first_header.has_name);
+  EXPECT_EQ(dr.first_header.name, "data.bin");
+  EXPECT_EQ(dr.first_header.comment, "comment");
+  EXPECT_EQ(dr.first_header.mtime, 1700000000u);
+  ASSERT_TRUE(dr.first_header.has_extra);
+  // The user's subfield comes first; the compressor may append its own subfields.
+  ASSERT_GE(dr.first_header.extra.size(), 6u);
+  EXPECT_TRUE(Bytes(dr.first_header.extra.begin(), dr.first_header.extra.begin() + 6) == o.header.extra);
+  EXPECT_EQ(dr.first_header.xfl, 2);
+}
+
+TEST(Compress, RoundTripMatrix) {
+  // A sweep over sizes around the block boundaries and option combinations.
+  const size_t k = 1024;
+  int n = 0;
+  for (size_t size : {size_t(0), size_t(1), 32 * k - 1, 32 * k, 32 * k + 1, 96 * k, 128 * k + 1, 600 * k}) {
+    Bytes data = test::make_data(size, static_cast<unsigned>(size + 1), 40);
+    for (unsigned t : {1u, 2u, 4u, 8u}) {
+      CompressOptions o = opts(1 + (n % 9), t, (n % 3 == 0) ? 32 * k : (n % 3 == 1 ? 64 * k : 256 * k), n % 4 == 3);
+      ++n;
+      SCOPED_TRACE(describe(size, o));
+      check_round_trip(data, o);
+    }
+  }
+}
+
+// The members of a gzip file, cut where zlib finds their ends.
+std::vector<Bytes> split_members(const Bytes& gz) {
+  std::vector<Bytes> members;
+  size_t pos = 0;
+  while (pos < gz.size()) {
+    z_stream s{};
+    inflateInit2(&s, 31);
+    Bytes sink(1 << 16);
+    s.next_in = const_cast<uint8_t*>(gz.data() + pos);
+    s.avail_in = static_cast<uInt>(gz.size() - pos);
+    int ret;
+    do {
+      s.next_out = sink.data();
+      s.avail_out = static_cast<uInt>(sink.size());
+      ret = inflate(&s, Z_NO_FLUSH);
+    } while (ret == Z_OK);
+    const size_t used = gz.size() - pos - s.avail_in;
+    inflateEnd(&s);
+    if (ret != Z_STREAM_END) break;
+    members.emplace_back(gz.begin() + static_cast<long>(pos), gz.begin() + static_cast<long>(pos + used));
+    pos += used;
+  }
+  return members;
+}
+
+TEST(Compress, Rsyncable) {
+  CompressOptions probe;
+  if (!test::set_rsyncable(probe, true)) GTEST_SKIP() << "no rsyncable option in this library";
+  for (size_t size : {size_t(0), size_t(1), size_t(100000), size_t(1200000)}) {
+    Bytes data = test::make_data(size, static_cast<unsigned>(size) + 3, 20);
+    for (size_t block : {size_t(0), size_t(64 * 1024)}) {
+      CompressOptions o = opts(6, 1, block);
+      test::set_rsyncable(o, true);
+      SCOPED_TRACE(describe(size, o) + " -R");
+      Bytes one = check_round_trip(data, o);
+      o.threads = 4;
+      EXPECT_TRUE(test::compress(data, o) == one) << "depends on the thread count";
+    }
+  }
+}
+
+TEST(Compress, RsyncableLocalChangeChangesFewMembers) {
+  CompressOptions o = opts(6, 4, 64 * 1024);
+  if (!test::set_rsyncable(o, true)) GTEST_SKIP() << "no rsyncable option in this library";
+  Bytes data = test::make_data(3 << 20, 31, 20);
+  Bytes changed = data;
+  changed.insert(changed.begin() + (1 << 20), {'x', 'y', 'z'});  // shifts everything after it
+  auto a = split_members(test::compress(data, o));
+  auto b = split_members(test::compress(changed, o));
+  ASSERT_GT(a.size(), 20u);
+  size_t common = 0;
+  for (const Bytes& m : b) common += std::count(a.begin(), a.end(), m) > 0;
+  EXPECT_GE(common + 3, a.size()) << common << " of " << a.size() << " members unchanged";
+  // Without -R the insertion shifts every later block boundary.
+  test::set_rsyncable(o, false);
+  auto c = split_members(test::compress(data, o));
+  auto e = split_members(test::compress(changed, o));
+  size_t common_plain = 0;
+  for (const Bytes& m : e) common_plain += std::count(c.begin(), c.end(), m) > 0;
+  EXPECT_LT(common_plain, common);
+}
+
+// An input of `size` bytes generated on the fly, counting what was read.
+class GeneratedInput : public InputStream {
+ public:
+  explicit GeneratedInput(uint64_t size) : size_(size) {}
+  size_t read(uint8_t* buf, size_t n) override {
+    size_t take = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
+    for (size_t i = 0; i < take; ++i) buf[i] = static_cast<uint8_t>((pos_ + i) * 2654435761u >> 13);
+    pos_ += take;
+    return take;
+  }
+  uint64_t read_so_far() const { return pos_; }
+
+ private:
+  uint64_t size_, pos_ = 0;
+};
+
+// Like a full disk: accepts `allow` writes, then throws Error::write.
+class FailingOutput : public OutputStream {
+ public:
+  explicit FailingOutput(int allow) : allow_(allow) {}
+  void write(const uint8_t*, size_t) override {
+    if (writes_++ >= allow_) throw Error(Error::Kind::write, "No space left on device");
+  }
+  int writes() const { return writes_; }
+
+ private:
+  int allow_;
+  std::atomic<int> writes_{0};
+};
+
+class FailingInput : public InputStream {
+ public:
+  explicit FailingInput(uint64_t fail_at) : fail_at_(fail_at) {}
+  size_t read(uint8_t* buf, size_t n) override {
+    if (pos_ >= fail_at_) throw Error(Error::Kind::read, "Input/output error");
+    std::memset(buf, 'a', n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  uint64_t fail_at_, pos_ = 0;
+};
+
+TEST(CompressErrors, WriteFailureStopsThePipeline) {
+  const uint64_t kHuge = uint64_t(64) << 30;  // far more than could be compressed in a test
+  for (unsigned t : {1u, 2u, 4u, 8u}) {
+    for (int allow : {0, 1, 3, 20}) {
+      SCOPED_TRACE("threads " + std::to_string(t) + " writes allowed " + std::to_string(allow));
+      GeneratedInput in(kHuge);
+      FailingOutput out(allow);
+      CompressOptions o = opts(1, t, 64 * 1024);
+      auto start = std::chrono::steady_clock::now();
+      try {
+        compress_gzip(in, out, o);
+        ADD_FAILURE() << "no exception";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), Error::Kind::write);
+      }
+      auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      EXPECT_LT(secs, 20.0);
+      // The reader stops soon after the failure: at most the writes done plus the pool.
+      EXPECT_LE(in.read_so_far(), uint64_t(allow + 2 * t + 4) * o.block_size);
+    }
+  }
+}
+
+TEST(CompressErrors, WriteFailureWithMemoryInput) {
+  Bytes data = test::make_data(8 * 1024 * 1024, 20);
+  for (unsigned t : {1u, 4u, 8u}) {
+    MemoryInput in(data.data(), data.size());
+    FailingOutput out(5);
+    try {
+      compress_gzip(in, out, opts(6, t, 32 * 1024));
+      ADD_FAILURE() << "no exception";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), Error::Kind::write);
+    }
+  }
+}
+
+TEST(CompressErrors, ReadFailurePropagates) {
+  for (unsigned t : {1u, 4u}) {
+    for (uint64_t fail_at : {uint64_t(0), uint64_t(32768), uint64_t(5) << 20}) {
+      FailingInput in(fail_at);
+      MemoryOutput out;
+      try {
+        compress_gzip(in, out, opts(1, t, 32 * 1024));
+        ADD_FAILURE() << "no exception";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), Error::Kind::read);
+      }
+    }
+  }
+}
+
+TEST(CompressErrors, FailedRunsLeaveNoThreadsBehind) {
+  // Many failing runs in a row: a leaked or stuck thread would show up as a hang or crash.
+  for (int i = 0; i < 50; ++i) {
+    GeneratedInput in(uint64_t(1) << 30);
+    FailingOutput out(i % 7);
+    EXPECT_THROW(compress_gzip(in, out, opts(1, 1 + i % 8, 32 * 1024)), Error);
+  }
+}
+
+}  // namespace
+}  // namespace rigz

@@ -1,0 +1,273 @@
+#include "compress/work_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace rigz {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(BoundedQueue, FifoOrder) {
+  BoundedQueue<int> q(10);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(q.push(i));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(q.pop(), i);
+  for (int round = 0; round < 100; ++round) {  // wraps around many times
+    ASSERT_TRUE(q.push(round));
+    ASSERT_TRUE(q.push(-round));
+    EXPECT_EQ(q.pop(), round);
+    EXPECT_EQ(q.pop(), -round);
+  }
+}
+
+TEST(BoundedQueue, MoveOnlyItems) {
+  BoundedQueue<std::unique_ptr<int>> q(2);
+  ASSERT_TRUE(q.push(std::make_unique<int>(7)));
+  auto got = q.pop();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(**got, 7);
+}
+
+TEST(BoundedQueue, PushBlocksWhileFull) {
+  BoundedQueue<int> q(2);
+  ASSERT_TRUE(q.push(1));
+  ASSERT_TRUE(q.push(2));
+  std::atomic<bool> pushed{false};
+  std::thread t([&] {
+    EXPECT_TRUE(q.push(3));
+    pushed = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(pushed.load()) << "push into a full queue returned";
+  EXPECT_EQ(q.pop(), 1);
+  t.join();
+  EXPECT_TRUE(pushed.load());
+  EXPECT_EQ(q.pop(), 2);
+  EXPECT_EQ(q.pop(), 3);
+}
+
+TEST(BoundedQueue, PopBlocksWhileEmpty) {
+  BoundedQueue<int> q(2);
+  std::atomic<bool> popped{false};
+  std::thread t([&] {
+    EXPECT_EQ(q.pop(), 42);
+    popped = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(popped.load());
+  ASSERT_TRUE(q.push(42));
+  t.join();
+  EXPECT_TRUE(popped.load());
+}
+
+TEST(BoundedQueue, CloseWakesBlockedPush) {
+  BoundedQueue<int> q(1);
+  ASSERT_TRUE(q.push(1));
+  std::atomic<int> result{-1};
+  std::thread t([&] { result = q.push(2) ? 1 : 0; });
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(result.load(), -1);
+  q.close();
+  t.join();
+  EXPECT_EQ(result.load(), 0) << "push after close must fail";
+  // What was queued before close still drains, then nothing.
+  EXPECT_EQ(q.pop(), 1);
+  EXPECT_EQ(q.pop(), std::nullopt);
+}
+
+TEST(BoundedQueue, CloseWakesBlockedPops) {
+  BoundedQueue<int> q(4);
+  std::vector<std::thread> ts;
+  std::atomic<int> woke{0};
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&] {
+      EXPECT_EQ(q.pop(), std::nullopt);
+      ++woke;
+    });
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(woke.load(), 0);
+  q.close();
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(woke.load(), 4);
+}
+
+TEST(BoundedQueue, PushAfterCloseFailsAndPopDrains) {
+  BoundedQueue<int> q(4);
+  ASSERT_TRUE(q.push(1));
+  ASSERT_TRUE(q.push(2));
+  q.close();
+  EXPECT_FALSE(q.push(3));
+  EXPECT_EQ(q.pop(), 1);
+  EXPECT_EQ(q.pop(), 2);
+  EXPECT_EQ(q.pop(), std::nullopt);
+  EXPECT_EQ(q.pop(), std::nullopt);
+}
+
+TEST(BoundedQueue, MultiProducerMultiConsumerStress) {
+  constexpr int kProducers = 4, kConsumers = 4, kPerProducer = 20000;
+  BoundedQueue<int> q(3);
+  std::vector<std::atomic<int>> seen(kProducers * kPerProducer);
+  std::vector<std::vector<int>> last_per_producer(kConsumers, std::vector<int>(kProducers, -1));
+  std::atomic<bool> order_ok{true};
+  std::vector<std::thread> producers, consumers;
+  for (int p = 0; p < kProducers; ++p)
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < kPerProducer; ++i) ASSERT_TRUE(q.push(p * kPerProducer + i));
+    });
+  for (int c = 0; c < kConsumers; ++c)
+    consumers.emplace_back([&, c] {
+      while (auto v = q.pop()) {
+        seen[*v].fetch_add(1);
+        // FIFO: each consumer sees each producer's items in increasing order.
+        int p = *v / kPerProducer, i = *v % kPerProducer;
+        if (i <= last_per_producer[c][p]) order_ok = false;
+        last_per_producer[c][p] = i;
+      }
+    });
+  for (auto& t : producers) t.join();
+  q.close();
+  for (auto& t : consumers) t.join();
+  for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].load(), 1) << i;
+  EXPECT_TRUE(order_ok.load());
+}
+
+TEST(BoundedQueue, CloseDuringStressStopsEveryone) {
+  BoundedQueue<int> q(2);
+  std::vector<std::thread> ts;
+  for (int p = 0; p < 3; ++p)
+    ts.emplace_back([&] {
+      for (int i = 0; q.push(i); ++i) {
+      }
+    });
+  for (int c = 0; c < 3; ++c)
+    ts.emplace_back([&] {
+      while (q.pop()) {
+      }
+    });
+  std::this_thread::sleep_for(20ms);
+  q.close();
+  for (auto& t : ts) t.join();  // hangs if close failed to wake someone
+}
+
+TEST(ReorderBuffer, InOrderPuts) {
+  ReorderBuffer<int> r;
+  for (int i = 0; i < 5; ++i) r.put(i, i * 10);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(r.take_next(), i * 10);
+}
+
+TEST(ReorderBuffer, OutOfOrderPutsTakenInOrder) {
+  ReorderBuffer<int> r;
+  std::vector<uint64_t> order = {3, 1, 4, 0, 2, 7, 5, 6, 9, 8};
+  for (uint64_t s : order) r.put(s, static_cast<int>(s) + 100);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(r.take_next(), i + 100);
+}
+
+TEST(ReorderBuffer, TakeWaitsForTheNextNumber) {
+  ReorderBuffer<int> r;
+  std::atomic<int> got{-1};
+  std::thread t([&] {
+    auto v = r.take_next();
+    got = v ? *v : -2;
+  });
+  r.put(1, 11);
+  r.put(2, 22);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(got.load(), -1) << "took before number 0 was in";
+  r.put(0, 0);
+  t.join();
+  EXPECT_EQ(got.load(), 0);
+  EXPECT_EQ(r.take_next(), 11);
+  EXPECT_EQ(r.take_next(), 22);
+}
+
+TEST(ReorderBuffer, CloseWakesWaiter) {
+  ReorderBuffer<int> r;
+  r.put(1, 1);  // not the next one
+  std::atomic<int> state{0};
+  std::thread t([&] {
+    EXPECT_EQ(r.take_next(), std::nullopt);
+    state = 1;
+  });
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(state.load(), 0);
+  r.close();
+  t.join();
+  EXPECT_EQ(state.load(), 1);
+  EXPECT_EQ(r.take_next(), std::nullopt);
+}
+
+TEST(ReorderBuffer, MoveOnlyItems) {
+  ReorderBuffer<std::unique_ptr<int>> r;
+  r.put(1, std::make_unique<int>(1));
+  r.put(0, std::make_unique<int>(0));
+  EXPECT_EQ(**r.take_next(), 0);
+  EXPECT_EQ(**r.take_next(), 1);
+}
+
+TEST(ReorderBuffer, StressManyPutters) {
+  constexpr int kThreads = 6, kItems = 30000;
+  ReorderBuffer<uint64_t> r;
+  std::atomic<uint64_t> next_seq{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t)
+    ts.emplace_back([&, t] {
+      std::mt19937 rng(t);
+      for (;;) {
+        uint64_t s = next_seq.fetch_add(1);
+        if (s >= kItems) return;
+        if (rng() % 64 == 0) std::this_thread::yield();
+        r.put(s, s * 3);
+      }
+    });
+  for (uint64_t i = 0; i < kItems; ++i) {
+    auto v = r.take_next();
+    ASSERT_TRUE(v.has_value());
+    ASSERT_EQ(*v, i * 3);
+  }
+  for (auto& t : ts) t.join();
+}
+
+TEST(ReorderBuffer, PipelineOfQueueAndReorderStress) {
+  // The compressor's shape: a bounded job queue, workers finishing out of order, an ordered
+  // taker, and a free list that bounds how far ahead the producer can run.
+  constexpr int kWorkers = 4, kJobs = 20000, kSlots = 2 * kWorkers + 2;
+  BoundedQueue<int> free_slots(kSlots), todo(kSlots);
+  ReorderBuffer<std::pair<int, uint64_t>> done;
+  for (int i = 0; i < kSlots; ++i) ASSERT_TRUE(free_slots.push(i));
+  std::vector<uint64_t> slot_seq(kSlots);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&, w] {
+      std::mt19937 rng(w);
+      while (auto slot = todo.pop()) {
+        if (rng() % 16 == 0) std::this_thread::yield();
+        done.put(slot_seq[*slot], {*slot, slot_seq[*slot]});
+      }
+    });
+  std::thread producer([&] {
+    for (uint64_t s = 0; s < kJobs; ++s) {
+      auto slot = free_slots.pop();
+      ASSERT_TRUE(slot.has_value());
+      slot_seq[*slot] = s;
+      ASSERT_TRUE(todo.push(*slot));
+    }
+    todo.close();
+  });
+  for (uint64_t s = 0; s < kJobs; ++s) {
+    auto v = done.take_next();
+    ASSERT_TRUE(v.has_value());
+    ASSERT_EQ(v->second, s);
+    ASSERT_TRUE(free_slots.push(v->first));
+  }
+  producer.join();
+  for (auto& t : workers) t.join();
+}
+
+}  // namespace
+}  // namespace rigz
