@@ -24,6 +24,7 @@ class MallocOutput : public rigz::OutputStream {
  public:
   ~MallocOutput() { std::free(data_); }
   void write(const uint8_t* buf, size_t n) override {
+    if (n == 0) return;
     if (n > cap_ - len_) {
       size_t cap = std::max({cap_ * 2, len_ + n, size_t(4096)});
       void* p = std::realloc(data_, cap);
