@@ -84,7 +84,11 @@ class Runner {
       stop_ = true;
       return;
     }
-    report_.error(name + ": " + e.what());
+    // gzip's messages about the file itself ("is encrypted", "has flags") follow its
+    // name after a space, the others after a colon.
+    const std::string what = e.what();
+    const bool about_file = what.rfind("is ", 0) == 0 || what.rfind("has ", 0) == 0;
+    report_.error(name + (about_file ? " " : ": ") + what);
   }
 
   // Decompresses, turning trailing garbage into gzip's warning.

@@ -150,17 +150,22 @@ class Pipeline {
   void compress_member(BlockCompressor& compressor, Job& job) {
     GzipHeader h = job.seq == 0 ? opts_.header : GzipHeader{};
     h.xfl = gzip_xfl_for_level(opts_.level);
-    h.has_hcrc = false;
     h.has_extra = true;
     const size_t size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
     h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
     job.out = write_gzip_header(h);
+    const size_t header_len = job.out.size();
     compressor.compress(job.in.data(), job.len, job.out);
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
     const uint32_t total = static_cast<uint32_t>(job.out.size());
     for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
+    if (h.has_hcrc) {  // the header CRC covers the size just written
+      const uint32_t c = crc32_update(0, job.out.data(), header_len - 2);
+      job.out[header_len - 2] = static_cast<uint8_t>(c);
+      job.out[header_len - 1] = static_cast<uint8_t>(c >> 8);
+    }
   }
 
   void write() {
@@ -194,6 +199,8 @@ CompressResult compress_gzip(InputStream& in, OutputStream& out, const CompressO
   CompressOptions o = opts;
   o.threads = std::max(1u, o.threads);
   if (o.block_size) o.block_size = std::max(o.block_size, kMinBlockSize);
+  if (o.header.has_extra && o.header.extra.size() > 0xffff - 8)
+    throw Error(Error::Kind::usage, "extra field too long: rigz adds 8 bytes to it");
   Pipeline pipeline(o, out);
   return pipeline.run(in);
 }

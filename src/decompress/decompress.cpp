@@ -1,7 +1,7 @@
-// Member loop over ISA-L's inflate. rigz parses each gzip header itself (ISA-L's parser
-// would hide the multi-member and trailing-data rules) and lets ISA-L inflate the raw
-// deflate data while it computes and checks the CRC-32 and ISIZE of the trailer
-// (ISAL_GZIP_NO_HDR_VER).
+// Member loop over ISA-L's inflate. rigz parses each gzip header and trailer itself
+// (ISA-L's parser would hide the multi-member and trailing-data rules, and its check
+// does not tell a CRC error from a length error) and lets ISA-L inflate the raw deflate
+// data while it computes the CRC-32 (ISAL_GZIP_NO_HDR).
 #include "decompress/decompress.h"
 
 #include <isa-l/igzip_lib.h>
@@ -24,37 +24,36 @@ constexpr size_t kOutBufSize = size_t(1) << 20;
 
 [[noreturn]] void corrupt(const char* why) { throw Error(Error::Kind::data, why); }
 
-// Header of the next member; false if the input ended cleanly before one started.
-enum class Next { member, end, garbage };
+// Where the input stands before a member, by gzip's rules: after the first member,
+// the end of input ends the stream, and bytes that do not begin with the gzip magic are
+// trailing data; anything that begins with it is a member, so its faults are errors.
+enum class Next { member, end, trailing };
 Next read_header(InputWindow& r, GzipHeader& h, bool first) {
   for (;;) {
+    if (!first && (r.size() >= 1 && r.data()[0] != 0x1f)) return Next::trailing;
+    if (!first && (r.size() >= 2 && r.data()[1] != 0x8b)) return Next::trailing;
     size_t used = 0;
     HeaderStatus st = parse_gzip_header(r.data(), r.size(), h, used);
     if (st == HeaderStatus::ok) {
       r.consume(used);
       return Next::member;
     }
-    if (st == HeaderStatus::need_more) {
-      if (r.refill()) continue;
-      if (r.size() == 0 && !first) return Next::end;
-      if (first && r.size() < 2) corrupt(r.size() == 0 ? "unexpected end of file" : "not in gzip format");
-      if (!first) return Next::garbage;
-      corrupt("unexpected end of file");
-    }
-    if (!first) return Next::garbage;
-    switch (st) {
-      case HeaderStatus::bad_magic:
-        corrupt("not in gzip format");
-      case HeaderStatus::bad_method:
-        corrupt("unknown method -- not supported");
-      case HeaderStatus::bad_flags:
-        corrupt("has flags 0x%x -- not supported");
-      case HeaderStatus::bad_hcrc:
-        corrupt("invalid compressed data--header crc error");
-      default:
-        corrupt("invalid header");
-    }
+    if (st == HeaderStatus::need_more && r.refill()) continue;
+    if (!first && r.size() == 0) return Next::end;
+    if (first && st == HeaderStatus::need_more && r.size() == 1) st = HeaderStatus::bad_magic;
+    throw Error(Error::Kind::data, describe_header_problem(st, r.data(), r.size()));
   }
+}
+
+// The unconsumed whole bytes of ISA-L's bit buffer once a deflate stream has ended:
+// the first bytes of the trailer, which go back to the input.
+void return_buffered_bytes(inflate_state& state, InputWindow& r) {
+  const int bytes = state.read_in_length / 8;
+  uint64_t bits = state.read_in >> (state.read_in_length % 8);
+  uint8_t buf[8];
+  for (int i = 0; i < bytes; ++i, bits >>= 8) buf[i] = static_cast<uint8_t>(bits);
+  r.unread(buf, static_cast<size_t>(bytes));
+  state.read_in_length = 0;
 }
 
 // Trailing data after a member: zeros are ignored as gzip does; anything else is garbage.
@@ -95,13 +94,13 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     GzipHeader h;
     Next next = read_header(r, h, first);
     if (next == Next::end) break;
-    if (next == Next::garbage) {
+    if (next == Next::trailing) {
       res.trailing_garbage = !only_zeros(r);
       break;
     }
     if (first) res.first_header = h;
     isal_inflate_init(state.get());
-    state->crc_flag = ISAL_GZIP_NO_HDR_VER;
+    state->crc_flag = ISAL_GZIP_NO_HDR;
     for (;;) {
       if (r.size() == 0 && !r.refill()) corrupt("unexpected end of file");
       state->next_in = const_cast<uint8_t*>(r.data());
@@ -114,10 +113,16 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       const size_t produced = buf.size() - state->avail_out;
       sink.submit(produced);  // what is good so far is written even if the rest is corrupt
       res.out_bytes += produced;
-      if (ret == ISAL_INCORRECT_CHECKSUM) corrupt("invalid compressed data--crc error");
       if (ret < 0) corrupt("invalid compressed data--format violated");
       if (state->block_state == ISAL_BLOCK_FINISH) break;
     }
+    return_buffered_bytes(*state, r);
+    if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
+    uint32_t crc, isize;
+    read_gzip_trailer(r.data(), crc, isize);
+    r.consume(kGzipTrailerSize);
+    if (crc != state->crc) corrupt("invalid compressed data--crc error");
+    if (isize != state->total_out) corrupt("invalid compressed data--length error");
     ++res.members;
   }
   sink.finish();

@@ -2,6 +2,7 @@
 
 #include <isa-l/igzip_lib.h>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -17,9 +18,11 @@ namespace rigz {
 namespace {
 
 // Larger members, or members that claim to inflate to more, are left to the streaming
-// path: a header's sizes are never trusted for an allocation beyond these.
+// path: a header's sizes are never trusted for an allocation beyond these. Nor beyond
+// what deflate can reach: at most 258 bytes for every 2 bits, 1032:1.
 constexpr uint32_t kMaxMemberSize = 64u << 20;
 constexpr uint32_t kMaxMemberOutput = 64u << 20;
+constexpr uint64_t kMaxDeflateRatio = 1032;
 
 uint32_t le32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
@@ -27,14 +30,21 @@ uint32_t le32(const uint8_t* p) {
 
 struct MemberJob {
   uint64_t seq = 0;
-  bool end = false;  // marks the end of the run for the writer
+  bool end = false;          // marks the end of the run for the writer
+  bool holds_input = false;  // `in` was taken from the input and not yet written out
   std::vector<uint8_t> in;
   size_t header_len = 0;
   std::vector<uint8_t> out;
   uint32_t out_len = 0;
+  // After inflating: nullptr (good), a gzip error for a member whose deflate data and
+  // size agree but whose trailer does not, or kInconsistent.
   const char* error = nullptr;
   GzipHeader header;
 };
+
+// The member is not what its index says (wrong size, output beyond ISIZE, bad deflate
+// data): the streaming path takes it over and gives the verdict.
+const char* const kInconsistent = "inconsistent";
 
 class MemberDecoder {
  public:
@@ -54,6 +64,7 @@ class MemberDecoder {
     todo_.close();
     for (auto& t : threads) t.join();
     if (error_) std::rethrow_exception(error_);
+    hand_back(in);
   }
 
  private:
@@ -87,17 +98,18 @@ class MemberDecoder {
       auto size = indexed_member_size(h);
       if (!size || *size < header_len + 8 || *size > kMaxMemberSize || !in.ensure(*size)) break;
       const uint32_t isize = le32(in.data() + *size - 4);
-      if (isize > kMaxMemberOutput) break;
+      if (isize > kMaxMemberOutput || isize > (*size - header_len) * kMaxDeflateRatio) break;
       auto slot = free_.pop();
       if (!slot) return;
       MemberJob* job = *slot;
       job->seq = seq;
       job->in.assign(in.data(), in.data() + *size);
+      job->holds_input = true;
       job->header_len = header_len;
       job->out_len = isize;
       job->header = std::move(h);
       in.consume(*size);
-      todo_.push(job);
+      if (!todo_.push(job)) return;
     }
     auto slot = free_.pop();
     if (!slot) return;
@@ -112,17 +124,23 @@ class MemberDecoder {
       MemberJob* job = *slot;
       if (job->out.size() < job->out_len) job->out.resize(job->out_len);
       isal_inflate_init(state.get());
-      state->crc_flag = ISAL_GZIP_NO_HDR_VER;
+      state->crc_flag = ISAL_GZIP_NO_HDR;
       state->next_in = job->in.data() + job->header_len;
       state->avail_in = static_cast<uint32_t>(job->in.size() - job->header_len);
       state->next_out = job->out.data();
       state->avail_out = job->out_len;
-      int ret = isal_inflate_stateless(state.get());
+      const int ret = isal_inflate_stateless(state.get());
+      // The bytes after the deflate data, some of them possibly in ISA-L's bit buffer,
+      // must be exactly the trailer.
+      const size_t left = state->avail_in + static_cast<size_t>(state->read_in_length / 8);
+      const uint8_t* trailer = job->in.data() + job->in.size() - kGzipTrailerSize;
       job->error = nullptr;
-      if (ret == ISAL_INCORRECT_CHECKSUM || ret == ISAL_OUT_OVERFLOW)
+      if (ret != ISAL_DECOMP_OK || left != kGzipTrailerSize)
+        job->error = kInconsistent;
+      else if (le32(trailer) != state->crc)
         job->error = "invalid compressed data--crc error";
-      else if (ret != ISAL_DECOMP_OK || state->avail_in != 0 || state->total_out != job->out_len)
-        job->error = "invalid compressed data--format violated";
+      else if (le32(trailer + 4) != state->total_out)
+        job->error = "invalid compressed data--length error";
       done_.put(job->seq, job);
     }
   }
@@ -131,13 +149,30 @@ class MemberDecoder {
     while (auto slot = done_.take_next()) {
       MemberJob* job = *slot;
       if (job->end) return;
+      if (job->error == kInconsistent) {
+        // Stop the run; hand_back() returns this member and those after it to the input.
+        free_.close();
+        todo_.close();
+        return;
+      }
       if (job->error) throw Error(Error::Kind::data, job->error);
       out_.write(job->out.data(), job->out_len);
+      job->holds_input = false;
       if (res_.members == 0) res_.first_header = job->header;
       res_.out_bytes += job->out_len;
       ++res_.members;
       free_.push(job);
     }
+  }
+
+  // Puts the members that were read but not written back in front of the input, in
+  // order, for the streaming path.
+  void hand_back(InputWindow& in) {
+    std::vector<MemberJob*> held;
+    for (auto& job : jobs_)
+      if (job->holds_input) held.push_back(job.get());
+    std::sort(held.begin(), held.end(), [](MemberJob* a, MemberJob* b) { return a->seq > b->seq; });
+    for (MemberJob* job : held) in.unread(job->in.data(), job->in.size());
   }
 
   OutputStream& out_;

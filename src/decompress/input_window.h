@@ -36,6 +36,22 @@ class InputWindow {
     return got > 0;
   }
 
+  // Puts n bytes back in front of the unconsumed ones (bytes that were consumed but are
+  // to be read again: the trailer ISA-L had buffered, members handed back by the
+  // parallel path).
+  void unread(const uint8_t* bytes, size_t n) {
+    if (n > pos_) {
+      std::vector<uint8_t> grown(n + (end_ - pos_) + buf_.size());
+      std::memcpy(grown.data() + n, buf_.data() + pos_, end_ - pos_);
+      end_ = n + (end_ - pos_);
+      pos_ = n;
+      buf_.swap(grown);
+    }
+    pos_ -= n;
+    std::memcpy(buf_.data() + pos_, bytes, n);
+    consumed_ -= n;
+  }
+
   // Makes at least n bytes available (fewer only at end of input).
   bool ensure(size_t n) {
     while (size() < n)

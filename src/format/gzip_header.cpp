@@ -1,5 +1,7 @@
 #include "format/gzip_header.h"
 
+#include <cstdio>
+
 #include "format/crc32.h"
 
 namespace rigz {
@@ -103,6 +105,38 @@ HeaderStatus parse_gzip_header(const uint8_t* data, size_t len, GzipHeader& h, s
   }
   consumed = pos;
   return HeaderStatus::ok;
+}
+
+std::string describe_header_problem(HeaderStatus status, const uint8_t* data, size_t len) {
+  char buf[96];
+  switch (status) {
+    case HeaderStatus::ok:
+      return "";
+    case HeaderStatus::need_more:
+      return "unexpected end of file";
+    case HeaderStatus::bad_magic:
+      return "not in gzip format";
+    case HeaderStatus::bad_method:
+      return "unknown method " + std::to_string(data[2]) + " -- not supported";
+    case HeaderStatus::bad_flags:
+      if (data[3] & 0x20) return "is encrypted -- not supported";
+      std::snprintf(buf, sizeof buf, "has flags 0x%x -- not supported", data[3]);
+      return buf;
+    case HeaderStatus::bad_hcrc: {
+      // The same header without FHCRC parses: its length is where the CRC-16 sits.
+      std::vector<uint8_t> copy(data, data + len);
+      copy[3] &= static_cast<uint8_t>(~kFHcrc);
+      GzipHeader h;
+      size_t at = 0;
+      if (parse_gzip_header(copy.data(), copy.size(), h, at) == HeaderStatus::ok && at + 2 <= len) {
+        std::snprintf(buf, sizeof buf, "header checksum 0x%04x != computed checksum 0x%04x",
+                      data[at] | data[at + 1] << 8, crc32_update(0, data, at) & 0xffff);
+        return buf;
+      }
+      return "invalid compressed data--header crc error";
+    }
+  }
+  return "invalid header";
 }
 
 void write_gzip_trailer(uint8_t out[kGzipTrailerSize], uint32_t crc, uint64_t total_len) {

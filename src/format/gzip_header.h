@@ -40,6 +40,12 @@ enum class HeaderStatus {
 // allocates from a length field before the bytes it claims are present.
 HeaderStatus parse_gzip_header(const uint8_t* data, size_t len, GzipHeader& h, size_t& consumed);
 
+// gzip's words for a header that failed to parse with `status` ("unknown method 9 -- not
+// supported", "is encrypted -- not supported", "has flags 0x40 -- not supported", "header
+// checksum 0x1234 != computed checksum 0x5678", "unexpected end of file"). Messages that
+// begin with "is " or "has " follow the file name after a space, the others after ": ".
+std::string describe_header_problem(HeaderStatus status, const uint8_t* data, size_t len);
+
 constexpr size_t kGzipTrailerSize = 8;
 void write_gzip_trailer(uint8_t out[kGzipTrailerSize], uint32_t crc, uint64_t total_len);
 void read_gzip_trailer(const uint8_t in[kGzipTrailerSize], uint32_t& crc, uint32_t& isize);

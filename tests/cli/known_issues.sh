@@ -1,8 +1,6 @@
 #!/bin/bash
-# Divergences from gzip found by this suite in code outside src/cli and src/io (the
-# decompressor). The test is registered DISABLED until they are fixed: run it with
-#   ctest -R cli_known_issues -C all   (or: bash tests/cli/known_issues.sh build/rigz)
-# and enable it (drop DISABLED in CMakeLists.txt) in the commit that fixes them.
+# Divergences from gzip that this suite found in the decompressor, fixed and kept as
+# regression tests.
 source "$(dirname "$0")/lib.sh" "$@"
 
 gen_text 200000 text

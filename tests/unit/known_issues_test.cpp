@@ -1,7 +1,6 @@
-// Bugs and divergences found in src/ by these tests, the fuzz targets and the soak script.
-// Each test is DISABLED_ until the bug is fixed: run them with
-//   build/tests/unit/unit_tests --gtest_also_run_disabled_tests --gtest_filter='KnownIssues.*'
-// and enable a test (drop the prefix) in the commit that fixes it.
+// Bugs and divergences found in src/ by these tests, the fuzz targets and the soak script,
+// kept as regression tests now that they are fixed. A new one starts DISABLED_ (run with
+// --gtest_also_run_disabled_tests) and loses the prefix in the commit that fixes it.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -23,7 +22,7 @@ using test::Bytes;
 // is corrupt (zlib: "invalid stored block lengths" / "invalid code lengths set").
 // Reproducer: CompressOptions o; o.header.has_extra = true; o.header.extra.assign(65528, 'e');
 // compress 100000 bytes; inflate with zlib.
-TEST(KnownIssues, DISABLED_LongCallerExtraFieldGivesCorruptOutput) {
+TEST(KnownIssues, LongCallerExtraFieldGivesCorruptOutput) {
   Bytes data = test::make_data(100000, 1);
   for (size_t xlen : {size_t(65527), size_t(65528), size_t(65535)}) {
     CompressOptions o;
@@ -45,7 +44,7 @@ TEST(KnownIssues, DISABLED_LongCallerExtraFieldGivesCorruptOutput) {
 // has_hcrc: a caller asking for FHCRC silently gets a header without it. Either write it
 // (computed after the member size is patched in) or reject the option with Error::usage.
 // (Before ce46ee1 the same request threw std::logic_error from a worker.)
-TEST(KnownIssues, DISABLED_HeaderCrcOptionIsWritten) {
+TEST(KnownIssues, HeaderCrcOptionIsWritten) {
   CompressOptions o;
   o.header.has_hcrc = true;
   o.header.has_name = true;
@@ -77,7 +76,7 @@ TEST(KnownIssues, DISABLED_HeaderCrcOptionIsWritten) {
 //   (echo hi | gzip; printf '\x1f\x8b\x00\x00\x00\x00\x00\x00\x00\x03\x03\x00') | build/rigz -dc; echo $?
 // tests/fuzz/regressions/fuzz_decompress/ holds fuzzer-found inputs of this kind (there
 // they are checked only for not crashing).
-TEST(KnownIssues, DISABLED_BadMemberHeaderAfterFirstMemberIsAnError) {
+TEST(KnownIssues, BadMemberHeaderAfterFirstMemberIsAnError) {
   Bytes d = test::make_data(3000, 3);
   Bytes m = test::zlib_gzip(d);
   std::vector<Bytes> tails;
@@ -108,7 +107,7 @@ TEST(KnownIssues, DISABLED_BadMemberHeaderAfterFirstMemberIsAnError) {
 // parallel-rejects-valid-member):
 //   build/rigz -dc -p 1 < FILE  # exit 0, like gzip -dc
 //   build/rigz -dc -p 4 < FILE  # rigz: stdin: invalid compressed data--format violated
-TEST(KnownIssues, DISABLED_InconsistentMemberIndexFallsBackToStreaming) {
+TEST(KnownIssues, InconsistentMemberIndexFallsBackToStreaming) {
   Bytes d = test::make_data(5000, 4);
   GzipHeader h;
   h.has_extra = true;
@@ -144,7 +143,7 @@ TEST(KnownIssues, DISABLED_InconsistentMemberIndexFallsBackToStreaming) {
 // m[16:20]=struct.pack('<I',len(m)); sys.stdout.buffer.write(bytes(m)*200)" > bomb.gz
 //   /usr/bin/time -v build/rigz -dc -p 32 < bomb.gz > /dev/null
 // (The test measures the process's peak RSS: run it alone.)
-TEST(KnownIssues, DISABLED_ClaimedMemberSizesDoNotDriveMemoryUse) {
+TEST(KnownIssues, ClaimedMemberSizesDoNotDriveMemoryUse) {
   Bytes gz;
   for (int i = 0; i < 200; ++i) {
     Bytes m = {0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, 8, 0, 'R', 'Z', 4, 0, 0, 0, 0, 0, 3, 0};
