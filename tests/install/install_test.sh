@@ -3,6 +3,7 @@
 # programs, build examples/ with find_package(rigz) and with pkg-config, statically and against
 # librigz.so, and run them.
 #   install_test.sh BUILD_DIR SOURCE_DIR CXX_COMPILER VERSION
+# shellcheck disable=SC2046  # pkg-config's output is split into words on purpose
 set -u
 BUILD=$1 SRC=$2 CXX=$3 VERSION=$4
 export LC_ALL=C
@@ -76,7 +77,7 @@ project(w NONE)
 find_package(rigz 99 REQUIRED)' >"$T/wrong/CMakeLists.txt"
 cmake -S "$T/wrong" -B "$T/wrong/b" -DCMAKE_PREFIX_PATH="$P" >/dev/null 2>&1 && fail "find_package(rigz 99) succeeded"
 
-# --- the same with pkg-config
+# --- the same with pkg-config (whose output is meant to be split into words)
 export PKG_CONFIG_PATH=$LIBDIR/pkgconfig
 check test "$(pkg-config --modversion rigz)" = "$VERSION"
 if [ -n "$SHARED" ]; then
