@@ -71,8 +71,9 @@ for off in $((LEN - 4)) $((LEN - 1)); do
   cp good.gz isize.gz
   xor_byte isize.gz "$off" 0x10
   check_bad isize.gz
+  run "$RIGZ" -t isize.gz
+  assert_err_has "invalid compressed data--length error"
 done
-# (gzip's message for a wrong ISIZE, "length error": see known_issues.sh)
 rm -f crc.gz isize.gz
 
 # A bad header: magic, method, reserved flags, header CRC.
@@ -89,6 +90,12 @@ printf 'this is not gzip data at all\n' >notgz.gz
 check_bad notgz.gz
 run "$RIGZ" -t notgz.gz
 assert_err_has "not in gzip format"
+# The same through standard input, where the stream reports them.
+run "$RIGZ" -t <method.gz
+assert_err_has "stdin: unknown method 9 -- not supported"
+cp good.gz flags.gz && patch flags.gz 3 40
+run "$RIGZ" -t <flags.gz
+assert_err_has "stdin has flags 0x40 -- not supported"
 rm -f magic.gz magic2.gz method.gz flags.gz notgz.gz
 # FHCRC set with a wrong header CRC.
 { printf '\x1f\x8b\x08\x02\x00\x00\x00\x00\x00\x03\x12\x34'; tail -c +11 good.gz; } >hcrc.gz
@@ -146,7 +153,14 @@ assert_out_same text
 run "$RIGZ" -dcq tg.gz
 check_rc 2 "-q with trailing garbage"
 assert_err_empty
-# (Bytes after a member that start another but do not complete it: known_issues.sh.)
+# Bytes after a member that begin another one (1f 8b) but do not complete it are an
+# error, as in gzip ("unexpected end of file", "unknown method 9"), not trailing garbage.
+for g in '\x1f\x8b' '\x1f\x8b\x08' '\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03' \
+         '\x1f\x8b\x09\x00\x00\x00\x00\x00\x00\x03\x03\x00'; do
+  garbage_case tm "$g"
+  check_bad tm.gz
+  rm -f tm.gz
+done
 
 # Trailing zeros (tape padding) are ignored.
 group "trailing zeros"
