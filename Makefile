@@ -47,3 +47,26 @@ install: build
 
 deb: build
 	@cd $(BUILD) && cpack -G DEB
+
+# Fuzzing: libFuzzer targets of tests/fuzz under ASan + UBSan, built with clang in
+# build-fuzz. `make fuzz` runs each for FUZZ_SECONDS (20) from the seeds, `make fuzz-long`
+# for 10 minutes each; a crash stops the run and leaves its input in build-fuzz/.
+FUZZ_SECONDS ?= 20
+.PHONY: fuzz-build fuzz fuzz-long soak
+fuzz-build: deps
+	@bash scripts/install-deps.sh --fuzz
+	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIGZ_FUZZ=ON \
+		-DRIGZ_SANITIZE=address,undefined >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_header fuzz_decompress fuzz_roundtrip
+
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-long: fuzz-build
+	@bash tests/fuzz/run.sh build-fuzz 600
+
+# Random round trips of the rigz program against gzip (zlib) and itself; SOAK_ARGS are
+# passed on (e.g. make soak SOAK_ARGS="--count 200" or "--seed 123 --count 1").
+SOAK_ARGS ?=
+soak: build
+	@bash scripts/soak.sh --rigz $(BUILD)/rigz $(SOAK_ARGS)

@@ -74,8 +74,7 @@ TEST(KnownIssues, HeaderCrcOptionIsWritten) {
 // Reproducers:
 //   (echo hi | gzip; printf '\x1f\x8b\x08\x00\x00') | build/rigz -dc; echo $?
 //   (echo hi | gzip; printf '\x1f\x8b\x00\x00\x00\x00\x00\x00\x00\x03\x03\x00') | build/rigz -dc; echo $?
-// tests/fuzz/regressions/fuzz_decompress/ holds fuzzer-found inputs of this kind (there
-// they are checked only for not crashing).
+// tests/fuzz/regressions/fuzz_decompress/later-member-* are fuzzer-found inputs of this kind.
 TEST(KnownIssues, BadMemberHeaderAfterFirstMemberIsAnError) {
   Bytes d = test::make_data(3000, 3);
   Bytes m = test::zlib_gzip(d);
