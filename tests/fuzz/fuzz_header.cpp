@@ -1,7 +1,8 @@
 // libFuzzer target: parse_gzip_header on arbitrary bytes.
 // Checks, besides the sanitizers' memory checks: a parsed header is exactly what
 // write_gzip_header writes back for the fields it returned, and every shorter prefix of it
-// is need_more (never ok, never a different verdict).
+// is need_more (never ok, never a different verdict); describe_header_problem has words
+// for every failure.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -18,6 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t used = 0;
   const HeaderStatus st = rigz::parse_gzip_header(data, size, h, used);
   if (st != HeaderStatus::ok) {
+    // The message for it reads only the bytes that are there.
+    FUZZ_CHECK(!rigz::describe_header_problem(st, data, size).empty());
     // A verdict on the bytes present: an error stays the same with more bytes after them.
     if (st != HeaderStatus::need_more && size < 64) {
       std::vector<uint8_t> more(data, data + size);

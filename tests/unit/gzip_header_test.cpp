@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -236,6 +237,35 @@ TEST(GzipHeader, BadHeaderCrc) {
     size_t used = 0;
     EXPECT_EQ(parse_gzip_header(bad.data(), bad.size(), back, used), HeaderStatus::bad_hcrc) << i;
   }
+}
+
+TEST(GzipHeader, ProblemsInGzipsWords) {
+  const uint8_t method9[] = {0x1f, 0x8b, 9, 0, 0, 0, 0, 0, 0, 3};
+  EXPECT_EQ(describe_header_problem(HeaderStatus::bad_method, method9, sizeof method9),
+            "unknown method 9 -- not supported");
+  const uint8_t encrypted[] = {0x1f, 0x8b, 8, 0x20};
+  EXPECT_EQ(describe_header_problem(HeaderStatus::bad_flags, encrypted, sizeof encrypted),
+            "is encrypted -- not supported");
+  const uint8_t flags40[] = {0x1f, 0x8b, 8, 0x40};
+  EXPECT_EQ(describe_header_problem(HeaderStatus::bad_flags, flags40, sizeof flags40),
+            "has flags 0x40 -- not supported");
+  EXPECT_EQ(describe_header_problem(HeaderStatus::need_more, method9, 5), "unexpected end of file");
+  EXPECT_EQ(describe_header_problem(HeaderStatus::bad_magic, method9, 1), "not in gzip format");
+  EXPECT_EQ(describe_header_problem(HeaderStatus::ok, method9, sizeof method9), "");
+  GzipHeader h;
+  h.has_hcrc = true;
+  h.has_name = true;
+  h.name = "n";
+  auto bytes = write_gzip_header(h);
+  const unsigned good = bytes[bytes.size() - 2] | bytes[bytes.size() - 1] << 8;
+  bytes[bytes.size() - 2] ^= 0xff;
+  const unsigned bad = bytes[bytes.size() - 2] | bytes[bytes.size() - 1] << 8;
+  char want[96];
+  std::snprintf(want, sizeof want, "header checksum 0x%04x != computed checksum 0x%04x", bad, good);
+  GzipHeader back;
+  size_t used = 0;
+  ASSERT_EQ(parse_gzip_header(bytes.data(), bytes.size(), back, used), HeaderStatus::bad_hcrc);
+  EXPECT_EQ(describe_header_problem(HeaderStatus::bad_hcrc, bytes.data(), bytes.size()), want);
 }
 
 TEST(GzipHeader, XflForLevel) {
