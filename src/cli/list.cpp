@@ -17,119 +17,46 @@
 #include <vector>
 
 #include "cli/names.h"
+#include "decompress/indexed_members.h"
 #include "format/crc32.h"
+#include "io/error.h"
+#include "io/peek_input.h"
 
 namespace rigz::cli {
-namespace {
-
-constexpr uint8_t kFHcrc = 2, kFEncrypted = 0x20;
-
-// The size of the whole member as its header records it (rigz's RZ subfield, or
-// BGZF's BC), if it does.
-std::optional<uint64_t> recorded_member_size(const GzipHeader& h) {
-  if (!h.has_extra) return std::nullopt;
-  const auto& x = h.extra;
-  for (size_t pos = 0; pos + 4 <= x.size();) {
-    size_t len = x[pos + 2] | size_t(x[pos + 3]) << 8;
-    if (pos + 4 + len > x.size()) break;
-    const uint8_t* v = x.data() + pos + 4;
-    if (x[pos] == 'R' && x[pos + 1] == 'Z' && len == 4)
-      return uint64_t(v[0]) | uint64_t(v[1]) << 8 | uint64_t(v[2]) << 16 | uint64_t(v[3]) << 24;
-    if (x[pos] == 'B' && x[pos + 1] == 'C' && len == 2) return (uint64_t(v[0]) | uint64_t(v[1]) << 8) + 1;
-    pos += 4 + len;
-  }
-  return std::nullopt;
-}
-
-struct Totals {
-  uint64_t uncompressed = 0, overhead = 0;
-  uint32_t crc = 0;
-};
-
-// Walks the members of a file of `size` bytes by their recorded sizes. Nothing when a
-// member does not record its size or the sizes do not add up to the file (zeros after
-// the last member are allowed, as gzip allows them).
-std::optional<Totals> walk_members(int fd, uint64_t size) {
-  Totals t;
-  std::vector<uint8_t> buf(1 << 16);
-  for (uint64_t off = 0; off < size;) {
-    ssize_t n = pread(fd, buf.data(), buf.size(), static_cast<off_t>(off));
-    if (n <= 0) return std::nullopt;
-    GzipHeader h;
-    size_t used = 0;
-    if (parse_gzip_header(buf.data(), static_cast<size_t>(n), h, used) != HeaderStatus::ok) {
-      if (off == 0) return std::nullopt;
-      // Only zeros may follow the last member.
-      for (uint64_t pos = off; pos < size;) {
-        if (std::any_of(buf.begin(), buf.begin() + n, [](uint8_t b) { return b != 0; })) return std::nullopt;
-        pos += static_cast<uint64_t>(n);
-        if (pos >= size) break;
-        n = pread(fd, buf.data(), buf.size(), static_cast<off_t>(pos));
-        if (n <= 0) return std::nullopt;
-      }
-      break;
-    }
-    auto member = recorded_member_size(h);
-    if (!member || *member < used + kGzipTrailerSize || *member > size - off) return std::nullopt;
-    uint8_t trailer[kGzipTrailerSize];
-    if (pread(fd, trailer, sizeof trailer, static_cast<off_t>(off + *member - kGzipTrailerSize)) !=
-        static_cast<ssize_t>(sizeof trailer))
-      return std::nullopt;
-    uint32_t crc, isize;
-    read_gzip_trailer(trailer, crc, isize);
-    t.crc = crc32_combine(t.crc, crc, isize);
-    t.uncompressed += isize;
-    t.overhead += used + kGzipTrailerSize;
-    off += *member;
-  }
-  return t;
-}
-
-}  // namespace
-
 HeaderCheck check_first_header(const uint8_t* data, size_t len, bool at_end) {
-  HeaderCheck c{HeaderCheck::State::bad, {}, 0, {}};
-  HeaderStatus s = parse_gzip_header(data, len, c.header, c.length);
-  char buf[128];
-  switch (s) {
-    case HeaderStatus::ok:
+  HeaderCheck c{HeaderCheck::State::bad, Detected::gzip, {}, {}, 0, {}};
+  switch (detect_container(data, len)) {
+    case Detected::zlib:
       c.state = HeaderCheck::State::ok;
-      break;
-    case HeaderStatus::need_more:
-      if (at_end)
-        c.problem = ": unexpected end of file";
-      else
-        c.state = HeaderCheck::State::need_more;
-      break;
-    case HeaderStatus::bad_magic:
-      c.problem = ": not in gzip format";
-      break;
-    case HeaderStatus::bad_method:
-      c.problem = ": unknown method " + std::to_string(data[2]) + " -- not supported";
-      break;
-    case HeaderStatus::bad_flags:
-      if (data[3] & kFEncrypted) {
-        c.problem = " is encrypted -- not supported";
+      c.kind = Detected::zlib;
+      c.length = 2;
+      return c;
+    case Detected::zip:
+      c.kind = Detected::zip;
+      if (parse_zip_local_header(data, len, c.entry) != ZipHeaderStatus::ok) {
+        if (at_end)
+          c.problem = ": unexpected end of file";
+        else
+          c.state = HeaderCheck::State::need_more;
+      } else if (c.entry.encrypted()) {
+        c.problem = ": encrypted file -- use unzip";
+      } else if (c.entry.method != 8 && !(c.entry.method == 0 && !c.entry.has_descriptor())) {
+        c.problem = ": unknown method " + std::to_string(c.entry.method) + " -- not supported";
       } else {
-        std::snprintf(buf, sizeof buf, " has flags 0x%x -- not supported", data[3]);
-        c.problem = buf;
+        c.state = HeaderCheck::State::ok;
+        c.length = c.entry.length;
       }
+      return c;
+    default:
       break;
-    case HeaderStatus::bad_hcrc: {
-      // The same header without FHCRC parses: its length is where the CRC-16 sits.
-      std::vector<uint8_t> copy(data, data + len);
-      copy[3] &= static_cast<uint8_t>(~kFHcrc);
-      GzipHeader h;
-      size_t at = 0;
-      if (parse_gzip_header(copy.data(), copy.size(), h, at) == HeaderStatus::ok && at + 2 <= len) {
-        std::snprintf(buf, sizeof buf, ": header checksum 0x%04x != computed checksum 0x%04x",
-                      data[at] | data[at + 1] << 8, crc32_update(0, data, at) & 0xffff);
-        c.problem = buf;
-      } else {
-        c.problem = ": invalid compressed data--header crc error";
-      }
-      break;
-    }
+  }
+  HeaderStatus s = parse_gzip_header(data, len, c.header, c.length);
+  if (s == HeaderStatus::ok) {
+    c.state = HeaderCheck::State::ok;
+  } else if (s == HeaderStatus::need_more && !at_end) {
+    c.state = HeaderCheck::State::need_more;
+  } else {
+    c.problem = file_message("", describe_header_problem(s, data, len));
   }
   return c;
 }
@@ -140,10 +67,11 @@ HeaderCheck read_first_header(int fd) {
     ssize_t n;
     do n = pread(fd, buf.data(), buf.size(), 0);
     while (n < 0 && errno == EINTR);
-    if (n < 0) return {HeaderCheck::State::bad, {}, 0, std::string(": ") + std::strerror(errno)};
+    if (n < 0) return {HeaderCheck::State::bad, Detected::gzip, {}, {}, 0, std::string(": ") + std::strerror(errno)};
     HeaderCheck c = check_first_header(buf.data(), static_cast<size_t>(n), static_cast<size_t>(n) < buf.size());
     if (c.state != HeaderCheck::State::need_more) return c;
-    if (buf.size() >= (size_t(1) << 26)) return {HeaderCheck::State::bad, {}, 0, ": header too long"};
+    if (buf.size() >= (size_t(1) << 26))
+      return {HeaderCheck::State::bad, Detected::gzip, {}, {}, 0, ": header too long"};
     buf.resize(buf.size() * 4);
   }
 }
@@ -183,31 +111,46 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   struct stat st;
   bool have_stat = fstat(fd, &st) == 0;
   bool regular = have_stat && S_ISREG(st.st_mode);
+  const time_t file_time = have_stat ? st.st_mtime : 0;
+  // Keeps the last 8 bytes of what went by.
+  auto keep_tail = [&](const uint8_t* buf, size_t n) {
+    if (n >= 8) {
+      std::copy(buf + (n - 8), buf + n, tail);
+    } else {
+      std::copy(tail + n, tail + 8, tail);
+      std::copy(buf, buf + n, tail + (8 - n));
+    }
+    size += n;
+  };
   if (regular) {
     size = static_cast<uint64_t>(st.st_size);
     ssize_t n = pread(fd, head.data(), head.size(), 0);
     head_len = n > 0 ? static_cast<size_t>(n) : 0;
     if (size >= 8 && pread(fd, tail, 8, static_cast<off_t>(size - 8)) != 8) size = 0;
+    HeaderCheck hc = check_first_header(head.data(), head_len, true);
+    if (hc.state == HeaderCheck::State::ok && hc.kind != Detected::gzip) {
+      FdInput in(fd);  // a file just opened (or standard input) is read from its position
+      list_other(hc, in, size, file_time, shown, report, path);
+      return;
+    }
   } else {  // a pipe: read it through, keeping the start and the last 8 bytes
-    std::vector<uint8_t> buf(1 << 16);
-    for (ssize_t n; (n = read(fd, buf.data(), buf.size())) != 0;) {
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        report.error(path + ": " + std::strerror(errno));
+    FdInput raw(fd);
+    try {
+      PeekInput peek(raw, head.size());
+      HeaderCheck hc = check_first_header(peek.data(), peek.size(), true);
+      if (hc.state == HeaderCheck::State::ok && hc.kind != Detected::gzip) {
+        list_other(hc, peek, 0, file_time, shown, report, path);
         return;
       }
-      if (head_len < head.size()) {
-        size_t take = std::min(head.size() - head_len, static_cast<size_t>(n));
-        std::copy(buf.begin(), buf.begin() + static_cast<long>(take), head.begin() + static_cast<long>(head_len));
-        head_len += take;
-      }
-      if (n >= 8) {
-        std::copy(buf.begin() + (n - 8), buf.begin() + n, tail);
-      } else {
-        std::copy(tail + n, tail + 8, tail);
-        std::copy(buf.begin(), buf.begin() + n, tail + (8 - n));
-      }
-      size += static_cast<uint64_t>(n);
+      head_len = peek.size();
+      std::copy(peek.data(), peek.data() + head_len, head.begin());
+      keep_tail(head.data(), head_len);
+      std::vector<uint8_t> buf(1 << 16);
+      if (head_len == head.size())
+        for (size_t n; (n = raw.read(buf.data(), buf.size())) != 0;) keep_tail(buf.data(), n);
+    } catch (const Error& e) {
+      report.error(path + ": " + e.what());
+      return;
     }
   }
   HeaderCheck hc = check_first_header(head.data(), head_len, true);
@@ -220,7 +163,7 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   read_gzip_trailer(tail, crc, isize);
   uint64_t uncompressed = isize, overhead = hc.length + 8;
   if (regular) {
-    if (auto t = walk_members(fd, size)) {
+    if (auto t = summarize_indexed_file(fd, size)) {
       uncompressed = t->uncompressed;
       overhead = t->overhead;
       crc = t->crc;
@@ -228,8 +171,8 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   }
   // gzip shows the file's time, or with -N the one in the header; with -N also the
   // stored name, in the directory of the file.
-  time_t date = have_stat ? st.st_mtime : 0;
-  if (use_stored_name_ && h.mtime) date = h.mtime;
+  time_t date = file_time;
+  if (use_stored_time_ && h.mtime) date = h.mtime;
   std::string name = shown;
   if (use_stored_name_ && h.has_name && !base_name(h.name).empty()) name = dir_name(shown) + base_name(h.name);
   print_line(false, crc, date, size, uncompressed, overhead, name);
@@ -237,6 +180,34 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   total_in_ += size;
   total_out_ += uncompressed;
   total_overhead_ = overhead;  // gzip's totals line counts the last file's header only
+}
+
+void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_size, time_t file_time,
+                        const std::string& shown, Reporter& report, const std::string& path) {
+  NullOutput null;
+  ContainerDecompressResult r;
+  try {
+    r = hc.kind == Detected::zlib ? decompress_zlib(in, null) : decompress_zip(in, null);
+  } catch (const Error& e) {
+    report.error(file_message(path, e.what()));
+    return;
+  }
+  // A file's size, as gzip lists it (the rest of a zip file with several entries is not read).
+  const uint64_t size = file_size ? file_size : r.in_bytes;
+  const uint64_t deflate_bytes = r.in_bytes - r.overhead;
+  time_t date = file_time;
+  std::string name = shown;
+  if (hc.kind == Detected::zip) {
+    if (use_stored_time_) date = r.entry.time();
+    std::string stored = base_name(r.entry.name);
+    if (use_stored_name_ && !stored.empty() && stored != "-" && stored != "." && stored != "..")
+      name = dir_name(shown) + stored;
+  }
+  print_line(false, r.check, date, size, r.out_bytes, size - deflate_bytes, name);
+  ++files_;
+  total_in_ += size;
+  total_out_ += r.out_bytes;
+  total_overhead_ = size - deflate_bytes;
 }
 
 void Lister::finish() {

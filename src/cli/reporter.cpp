@@ -18,6 +18,11 @@ void Reporter::info(const std::string& msg) {
   if (verbosity_ > 1) std::fputs(msg.c_str(), stderr);
 }
 
+std::string file_message(const std::string& name, const std::string& what) {
+  const bool about_file = what.rfind("is ", 0) == 0 || what.rfind("has ", 0) == 0;
+  return name + (about_file ? " " : ": ") + what;
+}
+
 std::string format_ratio(long long part, long long whole) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%5.1f%%",

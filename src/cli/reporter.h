@@ -27,4 +27,8 @@ class Reporter {
 // "  0.0%" when whole is 0.
 std::string format_ratio(long long part, long long whole);
 
+// "NAME: what", or "NAME what" for gzip's messages about the file itself ("is
+// encrypted -- not supported", "has flags 0x40 -- not supported").
+std::string file_message(const std::string& name, const std::string& what);
+
 }  // namespace rigz::cli

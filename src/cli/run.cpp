@@ -5,11 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +24,12 @@
 #include "cli/reporter.h"
 #include "compress/compress.h"
 #include "decompress/decompress.h"
+#include "format/deflate_container.h"
+#include "format/zip_format.h"
 #include "io/error.h"
 #include "io/output_file.h"
+#include "io/peek_input.h"
+#include "io/progress.h"
 
 namespace rigz::cli {
 namespace {
@@ -28,6 +37,9 @@ namespace {
 // Whether rigz runs in the foreground (SIGINT was not ignored when it started, as gzip
 // decides it): only then does it ask before overwriting a file.
 bool g_foreground = true;
+
+// How many bytes of an input are looked at to tell gzip, zlib and zip apart.
+constexpr size_t kPeekSize = 4096;
 
 // A file descriptor closed on scope exit.
 struct Fd {
@@ -42,6 +54,8 @@ class Runner {
   explicit Runner(const Options& o) : o_(o), report_(o.verbosity), lister_(o) {}
 
   int run() {
+    if (compressing() && o_.format == Format::zlib && o_.comment)
+      report_.warning("can't store comment in zlib format -- ignoring");
     std::vector<std::string> files = o_.files;
     if (files.empty()) files.push_back("-");
     for (const auto& f : files) {
@@ -56,6 +70,21 @@ class Runner {
   }
 
  private:
+  // What a job did, for -v: bytes read and written, and how many of the compressed
+  // ones are headers and trailers (gzip's ratio leaves them out).
+  struct Outcome {
+    uint64_t in = 0, out = 0, overhead = 0;
+    bool trailing_garbage = false;  // decompressed, with a warning
+    bool more_entries = false;      // a zip file's first entry only, with a warning
+  };
+
+  // The input as a compressed header records it.
+  struct Source {
+    bool is_stdin = false;
+    std::string name;  // base name
+    time_t mtime = 0;
+  };
+
   CompressOptions compress_options() const {
     CompressOptions c;
     c.level = o_.level;
@@ -74,6 +103,7 @@ class Runner {
   bool no_output_file() const { return o_.to_stdout || testing() || listing(); }
   // The messages that -r keeps quiet unless -v: "already has .gz suffix", "unknown suffix".
   bool name_warnings() const { return o_.verbosity > 1 || (!o_.recursive && o_.verbosity > 0); }
+  bool pass_through() const { return o_.force && o_.to_stdout && o_.mode == Mode::decompress; }
 
   // Reports an exception from the library for `name` (the input, or the output for
   // write errors). A reader that went away (EPIPE) ends the run quietly, as gzip's
@@ -91,27 +121,139 @@ class Runner {
     report_.error(name + (about_file ? " " : ": ") + what);
   }
 
-  // Decompresses, turning trailing garbage into gzip's warning.
-  DecompressResult decompress_one(const std::string& name, InputStream& in, OutputStream& out) {
-    DecompressOptions d;
-    d.pass_through = o_.force && o_.to_stdout && o_.mode == Mode::decompress;
-    d.threads = o_.threads;
-    auto r = decompress_gzip(in, out, d);
+  // The progress line for a job reading `fd`, when it is to be shown: with --progress,
+  // or on a terminal (stderr) for a job that lasts more than a second, unless -q, or
+  // the output goes to standard output and that is the same kind of terminal.
+  std::unique_ptr<Progress> start_progress(const std::string& label, int fd, bool writes_stdout) const {
+    if (o_.progress == ProgressMode::never || listing()) return nullptr;
+    const bool forced = o_.progress == ProgressMode::always;
+    if (!forced && (o_.verbosity < 1 || !isatty(STDERR_FILENO) || (writes_stdout && isatty(STDOUT_FILENO))))
+      return nullptr;
+    uint64_t total = 0;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      off_t at = lseek(fd, 0, SEEK_CUR);
+      if (at >= 0 && at < st.st_size) total = static_cast<uint64_t>(st.st_size - at);
+    }
+    using std::chrono::milliseconds;
+    return std::make_unique<Progress>(STDERR_FILENO, "rigz: " + label, total, milliseconds(forced ? 0 : 1000));
+  }
+
+  // -Y: the directory entry of a committed file reaches the disk too.
+  void sync_directory(const std::string& file) {
+    std::string dir = dir_name(file);
+    Fd d;
+    d.fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d.fd >= 0 && fsync(d.fd) != 0 && errno != EINVAL && errno != EROFS)
+      report_.error(file + ": " + std::strerror(errno));
+  }
+  // -Y with -c: standard output, when it is a file that can be synced.
+  void sync_stdout() {
+    if (o_.synchronous && fsync(STDOUT_FILENO) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF)
+      report_.error(std::string("stdout: ") + std::strerror(errno));
+  }
+
+  // Compresses `in` in the format and with the strategy of the options: rigz's parallel
+  // gzip members, or (-z, -K, -H, -U) one deflate stream made by zlib.
+  Outcome compress_stream(InputStream& in, OutputStream& out, const Source& src) const {
+    GzipHeader h;
+    if (!src.is_stdin) {  // standard input: no name, no time (gzip's rule)
+      if (o_.store_name) {
+        h.has_name = true;
+        h.name = src.name;
+      }
+      if (o_.store_time && src.mtime > 0 && src.mtime <= 0xffffffffLL) h.mtime = static_cast<uint32_t>(src.mtime);
+    }
+    if (o_.comment) {
+      h.has_comment = true;
+      h.comment = *o_.comment;
+    }
+    if (o_.format == Format::gzip && o_.strategy == Strategy::normal) {
+      CompressOptions c = compress_options();
+      c.header = h;
+      auto r = compress_gzip(in, out, c);
+      return {r.in_bytes, r.out_bytes, write_gzip_header(c.header).size() + kGzipTrailerSize};
+    }
+    ContainerCompressOptions c;
+    c.container = o_.format == Format::zlib ? Container::zlib : o_.format == Format::zip ? Container::zip : Container::gzip;
+    c.level = o_.level;
+    c.strategy = o_.strategy == Strategy::huffman ? Z_HUFFMAN_ONLY : o_.strategy == Strategy::rle ? Z_RLE : 0;
+    c.threads = o_.threads;
+    c.block_size = o_.block_size;
+    c.independent = o_.independent;
+    c.header = h;
+    if (c.container == Container::zip) {
+      // As pigz: the entry from standard input is named "-" (or -A's name), and without
+      // -n the time is that of the input (of standard input: its file's, or now).
+      c.entry.name = src.is_stdin ? o_.alias.value_or("-") : o_.store_name ? src.name : "-";
+      const time_t t = src.mtime > 0 && src.mtime <= 0xffffffffLL ? src.mtime : 0;
+      c.entry.mtime = o_.store_time ? static_cast<uint32_t>(t) : 0;
+      c.entry.dos_time = dos_datetime(c.entry.mtime ? static_cast<time_t>(c.entry.mtime) : std::time(nullptr));
+      c.entry.comment = o_.comment.value_or("");
+      if (c.entry.name.size() > 0xffff) throw Error(Error::Kind::usage, "name too long for a zip entry");
+      if (c.entry.comment.size() > 0xffff) throw Error(Error::Kind::usage, "comment too long for a zip entry");
+    }
+    auto r = compress_container(in, out, c);
+    return {r.in_bytes, r.out_bytes, r.overhead};
+  }
+
+  // Decompresses `in` (a PeekInput: its first bytes tell the format): gzip (or, with
+  // -dcf, anything else, copied), zlib, or the first entry of a zip file.
+  // `gzip_header_length` is that of the first gzip header when known (for -v).
+  Outcome expand(PeekInput& in, OutputStream& out, size_t gzip_header_length) const {
+    Outcome o;
+    switch (detect_container(in.data(), in.size())) {
+      case Detected::zlib: {
+        auto r = decompress_zlib(in, out);
+        return {r.in_bytes, r.out_bytes, r.overhead, r.trailing_garbage, false};
+      }
+      case Detected::zip: {
+        auto r = decompress_zip(in, out);
+        return {r.in_bytes, r.out_bytes, r.overhead, false, r.more_entries};
+      }
+      default: {
+        DecompressOptions d;
+        d.pass_through = pass_through();
+        d.threads = o_.threads;
+        auto r = decompress_gzip(in, out, d);
+        return {r.in_bytes, r.out_bytes, gzip_header_length + kGzipTrailerSize, r.trailing_garbage, false};
+      }
+    }
+  }
+
+  // Runs expand() on `fd` with a progress line; the warnings it gives come after the
+  // line is gone.
+  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length,
+                    bool writes_stdout) {
+    Outcome r;
+    {
+      auto progress = start_progress(name, fd, writes_stdout);
+      FdInput raw(fd);
+      CountingInput counted(raw, progress.get());
+      PeekInput in(counted, kPeekSize);
+      r = expand(in, out, gzip_header_length);
+    }
     if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
+    if (r.more_entries) report_.warning(name + " has more than one entry--rest ignored");
     return r;
   }
 
-  static std::string compress_ratio(const CompressResult& r, const CompressOptions& c) {
-    // gzip's: the input against the output without its header and trailer.
-    long long overhead = static_cast<long long>(write_gzip_header(c.header).size() + kGzipTrailerSize);
-    return format_ratio(static_cast<long long>(r.in_bytes) - (static_cast<long long>(r.out_bytes) - overhead),
-                        static_cast<long long>(r.in_bytes));
+  Outcome compress_fd(const std::string& name, int fd, OutputStream& out, const Source& src, bool writes_stdout) {
+    auto progress = start_progress(name, fd, writes_stdout);
+    FdInput raw(fd);
+    CountingInput in(raw, progress.get());
+    return compress_stream(in, out, src);
   }
 
-  static std::string decompress_ratio(const DecompressResult& r, size_t header_length) {
-    long long overhead = static_cast<long long>(header_length + kGzipTrailerSize);
-    return format_ratio(static_cast<long long>(r.out_bytes) - (static_cast<long long>(r.in_bytes) - overhead),
-                        static_cast<long long>(r.out_bytes));
+  static std::string compress_ratio(const Outcome& r) {
+    // gzip's: the input against the output without its header and trailer.
+    return format_ratio(static_cast<long long>(r.in) - (static_cast<long long>(r.out) - static_cast<long long>(r.overhead)),
+                        static_cast<long long>(r.in));
+  }
+
+  static std::string decompress_ratio(const Outcome& r) {
+    return format_ratio(static_cast<long long>(r.out) - (static_cast<long long>(r.in) - static_cast<long long>(r.overhead)),
+                        static_cast<long long>(r.out));
   }
 
   void process_stdin() {
@@ -128,20 +270,23 @@ class Runner {
           "compressed data not read from a terminal. Use -f to force decompression.\nFor help, type: rigz -h");
       return;
     }
-    FdInput in(STDIN_FILENO);
     FdOutput out(STDOUT_FILENO);
     try {
       if (compressing()) {
-        CompressOptions c = compress_options();
-        c.header.mtime = 0;  // standard input: no name, no time
-        auto r = compress_gzip(in, out, c);
-        report_.info(compress_ratio(r, c) + "\n");
+        Source src;
+        src.is_stdin = true;
+        struct stat st;
+        src.mtime = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) ? st.st_mtime : std::time(nullptr);
+        auto r = compress_fd("stdin", STDIN_FILENO, out, src, true);
+        sync_stdout();
+        report_.info(compress_ratio(r) + "\n");
       } else if (testing()) {
         NullOutput null;
-        decompress_one("stdin", in, null);
+        expand_fd("stdin", STDIN_FILENO, null, 10, false);
         report_.info(" OK\n");
       } else {
-        decompress_one("stdin", in, out);
+        expand_fd("stdin", STDIN_FILENO, out, 10, true);
+        sync_stdout();
       }
     } catch (const Error& e) {
       fail(e.kind() == Error::Kind::write ? "stdout" : "stdin", e);
@@ -293,40 +438,36 @@ class Runner {
       stop_ = true;
       return;
     }
-    CompressOptions c = compress_options();
-    if (o_.store_name) {
-      c.header.has_name = true;
-      c.header.name = base_name(name);
-      c.header.mtime =
-          st.st_mtim.tv_sec > 0 && st.st_mtim.tv_sec <= 0xffffffffLL ? static_cast<uint32_t>(st.st_mtim.tv_sec) : 0;
-    }
-    FdInput in(in_fd);
-    CompressResult r;
+    Source src;
+    src.name = base_name(name);
+    src.mtime = st.st_mtim.tv_sec;
+    Outcome r;
     if (o_.to_stdout) {
       FdOutput out(STDOUT_FILENO);
       try {
-        r = compress_gzip(in, out, c);
+        r = compress_fd(name, in_fd, out, src, true);
+        sync_stdout();
       } catch (const Error& e) {
         fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
         return;
       }
-      report_.info(name + ":\t" + compress_ratio(r, c) + " -- " + (o_.keep ? "created" : "replaced with") +
-                   " stdout\n");
+      report_.info(name + ":\t" + compress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
       return;
     }
     bool overwrite = false;
     if (!may_write(out_name, overwrite)) return;
     try {
       OutputFile out(out_name);
-      r = compress_gzip(in, out.stream(), c);
+      r = compress_fd(name, in_fd, out.stream(), src, false);
       out.set_metadata(st);
       out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {
-      fail(e.kind() == Error::Kind::read ? name : out_name, e);
+      fail(e.kind() == Error::Kind::read || e.kind() == Error::Kind::usage ? name : out_name, e);
       return;
     }
+    if (o_.synchronous) sync_directory(out_name);
     remove_input(name);
-    report_.info(name + ":\t" + compress_ratio(r, c) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name +
+    report_.info(name + ":\t" + compress_ratio(r) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name +
                  "\n");
   }
 
@@ -342,25 +483,23 @@ class Runner {
       }
       if (stem) out_name = *stem;
     }
-    // Then the header, before anything is created: a file that is not gzip is an
-    // error even where the output exists.
-    const bool pass_through = o_.force && o_.to_stdout && o_.mode == Mode::decompress;
+    // Then the header, before anything is created: a file that is not gzip (or zlib,
+    // or zip) is an error even where the output exists.
     size_t header_length = 10;
-    std::optional<GzipHeader> header;
-    if (S_ISREG(st.st_mode) && !pass_through) {
+    std::optional<HeaderCheck> header;
+    if (S_ISREG(st.st_mode) && !pass_through()) {
       HeaderCheck hc = read_first_header(in_fd);
       if (hc.state != HeaderCheck::State::ok) {
         report_.error(name + hc.problem);
         return;
       }
-      header = hc.header;
+      header = hc;
       header_length = hc.length;
     }
-    FdInput in(in_fd);
     if (testing()) {
       NullOutput null;
       try {
-        decompress_one(name, in, null);
+        expand_fd(name, in_fd, null, header_length, false);
       } catch (const Error& e) {
         fail(name, e);
         return;
@@ -368,39 +507,49 @@ class Runner {
       report_.info(name + ":\t OK\n");
       return;
     }
-    DecompressResult r;
+    Outcome r;
     if (o_.to_stdout) {
       FdOutput out(STDOUT_FILENO);
       try {
-        r = decompress_one(name, in, out);
+        r = expand_fd(name, in_fd, out, header_length, true);
+        sync_stdout();
       } catch (const Error& e) {
         fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
         return;
       }
-      report_.info(name + ":\t" + decompress_ratio(r, header_length) + " -- " +
-                   (o_.keep ? "created" : "replaced with") + " stdout\n");
+      report_.info(name + ":\t" + decompress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") +
+                   " stdout\n");
       return;
     }
-    // -N: the stored name (its last component), beside the compressed file.
-    if (o_.restore_name && header && header->has_name) {
-      std::string stored = base_name(header->name);
-      if (!stored.empty() && stored != "." && stored != "..") out_name = dir_name(name) + stored;
+    // -N: the stored name (its last component), beside the compressed file; -M: the
+    // stored time.
+    std::string stored;
+    time_t stored_time = 0;
+    if (header && header->kind == Detected::gzip) {
+      if (header->header.has_name) stored = base_name(header->header.name);
+      stored_time = header->header.mtime;
+    } else if (header && header->kind == Detected::zip) {
+      stored = base_name(header->entry.name);
+      if (stored == "-") stored.clear();  // standard input's entry
+      stored_time = header->entry.time();
     }
+    if (o_.restore_name && !stored.empty() && stored != "." && stored != "..") out_name = dir_name(name) + stored;
     bool overwrite = false;
     if (!may_write(out_name, overwrite)) return;
     try {
       OutputFile out(out_name);
-      r = decompress_one(name, in, out.stream());
+      r = expand_fd(name, in_fd, out.stream(), header_length, false);
       out.set_metadata(st);
-      if (o_.restore_name && header && header->mtime) out.set_mtime(header->mtime);
+      if (o_.restore_time && stored_time > 0) out.set_mtime(stored_time);
       out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {
       fail(e.kind() == Error::Kind::write ? out_name : name, e);
       return;
     }
+    if (o_.synchronous) sync_directory(out_name);
     remove_input(name);
-    report_.info(name + ":\t" + decompress_ratio(r, header_length) + " -- " +
-                 (o_.keep ? "created " : "replaced with ") + out_name + "\n");
+    report_.info(name + ":\t" + decompress_ratio(r) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name +
+                 "\n");
   }
 
   void list_file(const std::string& name, int fd) {

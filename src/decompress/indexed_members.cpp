@@ -1,6 +1,7 @@
 #include "decompress/indexed_members.h"
 
 #include <isa-l/igzip_lib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <exception>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "compress/work_queue.h"
+#include "format/crc32.h"
 #include "io/error.h"
 
 namespace rigz {
@@ -206,23 +208,29 @@ void decompress_indexed_members(InputWindow& in, OutputStream& out, unsigned thr
 
 }  // namespace rigz
 
-#include <unistd.h>
-
-#include "format/crc32.h"
-
 namespace rigz {
 
 std::optional<IndexedSummary> summarize_indexed_file(int fd, uint64_t file_size) {
   IndexedSummary s;
-  std::vector<uint8_t> head(4096);
+  std::vector<uint8_t> buf(1 << 16);
   for (uint64_t pos = 0; pos < file_size;) {
-    ssize_t n = pread(fd, head.data(), head.size(), static_cast<off_t>(pos));
+    ssize_t n = pread(fd, buf.data(), buf.size(), static_cast<off_t>(pos));
     if (n <= 0) return std::nullopt;
     GzipHeader h;
     size_t header_len = 0;
-    if (parse_gzip_header(head.data(), static_cast<size_t>(n), h, header_len) != HeaderStatus::ok) return std::nullopt;
+    if (parse_gzip_header(buf.data(), static_cast<size_t>(n), h, header_len) != HeaderStatus::ok) {
+      if (pos == 0) return std::nullopt;
+      // Only zeros may follow the last member, as gzip allows.
+      for (;;) {
+        if (std::any_of(buf.begin(), buf.begin() + n, [](uint8_t b) { return b != 0; })) return std::nullopt;
+        pos += static_cast<uint64_t>(n);
+        if (pos >= file_size) return s;
+        n = pread(fd, buf.data(), buf.size(), static_cast<off_t>(pos));
+        if (n <= 0) return std::nullopt;
+      }
+    }
     auto size = indexed_member_size(h);
-    if (!size || *size < header_len + 8 || pos + *size > file_size) return std::nullopt;
+    if (!size || *size < header_len + 8 || *size > file_size - pos) return std::nullopt;
     uint8_t trailer[8];
     if (pread(fd, trailer, 8, static_cast<off_t>(pos + *size - 8)) != 8) return std::nullopt;
     const uint32_t isize = le32(trailer + 4);

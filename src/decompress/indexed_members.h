@@ -35,7 +35,8 @@ struct IndexedSummary {
 };
 
 // Walks the members of the regular file `fd` of `file_size` bytes with pread. Returns
-// nothing unless every member, up to the end of the file, carries an index.
+// nothing unless every member carries an index and they add up to the file (zeros after
+// the last member are allowed, as gzip allows them).
 std::optional<IndexedSummary> summarize_indexed_file(int fd, uint64_t file_size);
 
 }  // namespace rigz
