@@ -8,47 +8,20 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   // 2 MiB blocks: the dictionary lost at each block start costs under 0.2% there, and
   // even 100 MB spread over 48 blocks keeps 16 threads busy.
   p.block_size = block_size ? block_size : size_t(2) << 20;
-  switch (level) {
-    case 0:
-      p.candidates = {0}, p.sample = false;
-      break;  // stored blocks, as pigz -0
-    case 10:
-      p.candidates = {10}, p.sample = false;
-      break;
-    // pigz -11 is zopfli, 30-60x slower than libdeflate 12 for output within +0.8% of
-    // zopfli's (docs/benchmarks.md). -12 trades parallelism for a little more ratio.
-    case 11:
-      p.candidates = {12}, p.sample = false;
-      break;
-    case 12:
-      p.candidates = {12}, p.sample = false;
-      if (!block_size) p.block_size = size_t(8) << 20;
-      break;
-    case 1:
-      p.candidates = {1}, p.sample = false;
-      break;  // libdeflate 1 beats zlib 1 in size everywhere
-    case 2:
-      p.candidates = {2, 3, 4};
-      break;
-    case 3:
-      p.candidates = {3, 4, 5};
-      break;
-    case 4:
-      p.candidates = {4, 5, 6};
-      break;
-    case 5:
-      p.candidates = {5, 6, 7};
-      break;
-    case 6:
-      p.candidates = {6, 7, 8};
-      break;
-    case 7:
-      p.candidates = {7, 8, 9};
-      break;
-    default:
-      p.candidates = {7, 8, 9, 10};
-      break;  // 8 and 9
-  }
+  // libdeflate levels tried per rigz level, cheapest first (docs/benchmarks.md).
+  //  0: stored blocks, as pigz -0.  1: libdeflate 1 is smaller than zlib 1 everywhere.
+  //  2-4: zlib 2 and 3 run nearly as fast as zlib 1, so these start lower (libdeflate 1
+  //  matches zlib 2 on text, not on binaries).  6: libdeflate 8 is slower than zlib 6
+  //  on FASTQ.  8, 9: libdeflate 7 matches zlib 9 on logs, where 8 and 9 are slower than
+  //  zlib itself; source code needs 8, FASTQ 10.  10-12: beyond zlib; pigz -11 is zopfli,
+  //  30-60x slower than libdeflate 12 for output within +0.8% of it; -12 trades
+  //  parallelism for a little more ratio with 8 MiB blocks.
+  static const std::vector<int> kCandidates[13] = {{0},       {1},    {1, 2, 3}, {2, 3, 4},     {3, 4, 5},
+                                                   {4, 5, 6}, {6, 7}, {7, 8, 9}, {7, 8, 9, 10}, {7, 8, 9, 10},
+                                                   {10},      {12},   {12}};
+  p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
+  p.sample = level >= 2 && level <= 9;
+  if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
   return p;
 }
 
