@@ -38,6 +38,12 @@ std::optional<std::string> compressed_suffix(const std::string& name, const std:
 
 std::optional<std::string> decompressed_name(const std::string& name, const std::string& user_suffix) {
   auto suffix = compressed_suffix(name, user_suffix);
+  if (!suffix) {
+    const std::string l = lower(name);
+    for (const std::string s : {".zz", "-zz", ".zip"})  // pigz's: zlib and zip files
+      if (l.size() > s.size() && l[l.size() - s.size() - 1] != '/' && ends_with(l, s))
+        suffix = name.substr(name.size() - s.size());
+  }
   if (!suffix) return std::nullopt;
   std::string stem = name.substr(0, name.size() - suffix->size());
   const std::string l = lower(*suffix);

@@ -13,7 +13,8 @@ namespace rigz::cli {
 std::optional<std::string> compressed_suffix(const std::string& name, const std::string& user_suffix);
 
 // The name `name` decompresses to (.tgz and .taz become .tar), or nothing when it has
-// no compressed suffix.
+// no compressed suffix. Besides those of compressed_suffix, pigz's .zz, -zz (zlib) and
+// .zip are removed (they do not stop a file from being compressed, as in pigz).
 std::optional<std::string> decompressed_name(const std::string& name, const std::string& user_suffix);
 
 // The suffixes `gunzip NAME` tries when NAME does not exist, in order: the -S suffix,

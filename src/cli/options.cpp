@@ -15,22 +15,60 @@ namespace {
 
 struct LongOption {
   const char* name;
-  char short_name;  // the equivalent short option
+  char short_name;  // the equivalent short option (or a code for long-only options)
   bool takes_value;
+  // Options gzip does not have, added after pigz 2.6, must be spelled in full (as pigz
+  // requires for all): they take no part in prefix matching, so that every prefix gzip
+  // accepts (--h for --help, --no for --no-name, --pro for --processes) keeps its meaning.
+  bool exact = false;
 };
 
-// Long options as gzip and pigz spell them; any unique prefix is accepted (getopt_long).
+constexpr char kProgress = 1, kNoProgress = 2;  // long-only options
+
+// Long options as gzip and pigz spell them; any unique prefix is accepted (getopt_long),
+// except for the `exact` ones.
 constexpr LongOption kLongOptions[] = {
-    {"stdout", 'c', false},     {"to-stdout", 'c', false},   {"decompress", 'd', false},
-    {"uncompress", 'd', false}, {"force", 'f', false},       {"help", 'h', false},
-    {"keep", 'k', false},       {"list", 'l', false},        {"license", 'L', false},
-    {"no-name", 'n', false},    {"name", 'N', false},        {"quiet", 'q', false},
-    {"silent", 'q', false},     {"recursive", 'r', false},   {"suffix", 'S', true},
-    {"test", 't', false},       {"verbose", 'v', false},     {"version", 'V', false},
-    {"fast", '1', false},       {"best", '9', false},        {"processes", 'p', true},
-    {"blocksize", 'b', true},   {"independent", 'i', false}, {"synchronous", 'Y', false},
+    {"stdout", 'c', false},
+    {"to-stdout", 'c', false},
+    {"decompress", 'd', false},
+    {"uncompress", 'd', false},
+    {"force", 'f', false},
+    {"help", 'h', false},
+    {"keep", 'k', false},
+    {"list", 'l', false},
+    {"license", 'L', false},
+    {"no-name", 'n', false},
+    {"name", 'N', false},
+    {"quiet", 'q', false},
+    {"silent", 'q', false},
+    {"recursive", 'r', false},
+    {"suffix", 'S', true},
+    {"test", 't', false},
+    {"verbose", 'v', false},
+    {"version", 'V', false},
+    {"fast", '1', false},
+    {"best", '9', false},
+    {"processes", 'p', true},
+    {"blocksize", 'b', true},
+    {"independent", 'i', false},
+    {"synchronous", 'Y', false},
     {"rsyncable", 'R', false},
     {"ascii", 'a', false},
+    // pigz 2.6's other options, and rigz's own.
+    {"zlib", 'z', false, true},
+    {"zip", 'K', false, true},
+    {"huffman", 'H', false, true},
+    {"rle", 'U', false, true},
+    {"no-time", 'm', false, true},
+    {"time", 'M', false, true},
+    {"comment", 'C', true, true},
+    {"alias", 'A', true, true},
+    {"first", 'F', false, true},
+    {"iterations", 'I', true, true},
+    {"maxsplits", 'J', true, true},
+    {"oneblock", 'O', false, true},
+    {"progress", kProgress, false, true},
+    {"no-progress", kNoProgress, false, true},
 };
 
 unsigned long parse_number(const std::string& opt, const std::string& value) {
@@ -49,24 +87,52 @@ class Parser {
   // Applies one option (short letter form) with its value, if it takes one.
   void apply(char c, const std::string& value) {
     switch (c) {
-      case 'c': o_.to_stdout = true; break;
-      case 'd': o_.mode = Mode::decompress; break;
-      case 'f': o_.force = true; break;
-      case 'h': o_.show_help = true; break;
-      case 'k': o_.keep = true; break;
-      case 'l': o_.mode = Mode::list; break;
-      case 'L': o_.show_license = true; break;
-      case 'n': o_.store_name = false; o_.restore_name = false; break;
-      case 'N': o_.store_name = true; o_.restore_name = true; break;
-      case 'q': o_.verbosity = 0; break;
-      case 'r': o_.recursive = true; break;
+      case 'c':
+        o_.to_stdout = true;
+        break;
+      case 'd':
+        o_.mode = Mode::decompress;
+        break;
+      case 'f':
+        o_.force = true;
+        break;
+      case 'h':
+        o_.show_help = true;
+        break;
+      case 'k':
+        o_.keep = true;
+        break;
+      case 'l':
+        o_.mode = Mode::list;
+        break;
+      case 'L':
+        o_.show_license = true;
+        break;
+      case 'n':
+        o_.store_name = o_.store_time = o_.restore_name = o_.restore_time = false;
+        break;
+      case 'N':
+        o_.store_name = o_.store_time = o_.restore_name = o_.restore_time = true;
+        break;
+      case 'q':
+        o_.verbosity = 0;
+        break;
+      case 'r':
+        o_.recursive = true;
+        break;
       case 'S':
         if (value.empty() || value.find('/') != std::string::npos) usage_error("invalid suffix '" + value + "'");
         o_.suffix = value;
         break;
-      case 't': o_.mode = Mode::test; break;
-      case 'v': o_.verbosity = o_.verbosity < 1 ? 2 : o_.verbosity + 1; break;
-      case 'V': o_.show_version = true; break;
+      case 't':
+        o_.mode = Mode::test;
+        break;
+      case 'v':
+        o_.verbosity = o_.verbosity < 1 ? 2 : o_.verbosity + 1;
+        break;
+      case 'V':
+        o_.show_version = true;
+        break;
       case 'p': {
         unsigned long n = parse_number("-p", value);
         if (n < 1) usage_error("invalid number of processes: " + value);
@@ -79,10 +145,59 @@ class Parser {
         o_.block_size = kib * 1024;
         break;
       }
-      case 'i': o_.independent = true; break;
-      case 'R': o_.rsyncable = true; break;
-      case 'Y': o_.synchronous = true; break;
-      case 'a': break;  // --ascii: text mode conversion, a no-op on Unix as in gzip
+      case 'i':
+        o_.independent = true;
+        break;
+      case 'R':
+        o_.rsyncable = true;
+        break;
+      case 'Y':
+        o_.synchronous = true;
+        break;
+      case 'a':
+        break;  // --ascii: text mode conversion, a no-op on Unix as in gzip
+      case 'z':
+        o_.format = Format::zlib;
+        o_.suffix = ".zz";
+        break;
+      case 'K':
+        o_.format = Format::zip;
+        o_.suffix = ".zip";
+        break;
+      case 'H':
+        o_.strategy = Strategy::huffman;
+        break;
+      case 'U':
+        o_.strategy = Strategy::rle;
+        break;
+      case 'm':
+        o_.store_time = false;
+        o_.restore_time = false;
+        break;
+      case 'M':
+        o_.store_time = true;
+        o_.restore_time = true;
+        break;
+      case 'C':
+        o_.comment = value;
+        break;
+      case 'A':
+        o_.alias = value;
+        break;
+      // pigz's tuning of its zopfli -11 (rigz's -11 is libdeflate's): accepted, no effect.
+      case 'F':
+      case 'O':
+        break;
+      case 'I':
+      case 'J':
+        parse_number(std::string("-") + c, value);
+        break;
+      case kProgress:
+        o_.progress = ProgressMode::always;
+        break;
+      case kNoProgress:
+        o_.progress = ProgressMode::never;
+        break;
       default:
         if (c >= '1' && c <= '9') {
           o_.level = c - '0';
@@ -92,7 +207,9 @@ class Parser {
     }
   }
 
-  static bool takes_value(char c) { return c == 'S' || c == 'p' || c == 'b'; }
+  static bool takes_value(char c) {
+    return c == 'S' || c == 'p' || c == 'b' || c == 'C' || c == 'A' || c == 'I' || c == 'J';
+  }
 
   // Parses a list of arguments; files go to o_.files unless `allow_files` is false.
   void parse(const std::vector<std::string>& args, bool allow_files, const char* where) {
@@ -124,6 +241,7 @@ class Parser {
           j = k - 1;
           continue;
         }
+        if (c == kProgress || c == kNoProgress) usage_error("invalid option -- '\\" + std::to_string(c) + "'");
         if (takes_value(c)) {
           std::string value = a.substr(j + 1);
           if (value.empty()) {
@@ -155,7 +273,7 @@ class Parser {
         matches = 1;
         break;
       }
-      if (std::strncmp(lo.name, name.c_str(), name.size()) == 0) {
+      if (!lo.exact && std::strncmp(lo.name, name.c_str(), name.size()) == 0) {
         // Prefixes of two spellings of one option (--std for --stdout) are not ambiguous.
         if (!match || match->short_name != lo.short_name) ++matches;
         match = &lo;
@@ -214,26 +332,40 @@ Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
 
   -0 to -9             Compression level (-0 stores, -1 or --fast fastest, -9 or --best best)
   -10, -11, -12        Beyond -9: libdeflate 10, 12 (pigz's -11), 12 in 8 MiB blocks
+  -A, --alias NAME     Name the zip entry from standard input NAME (default: -)
   -b, --blocksize KiB  Compress in blocks of KiB kibibytes (default 2048, at least 32)
   -c, --stdout         Write to standard output, keep original files unchanged
-  -d, --decompress     Decompress
+  -C, --comment TEXT   Store the comment TEXT in the gzip header or the zip directory
+  -d, --decompress     Decompress (gzip, and zlib or the first entry of a zip file)
   -f, --force          Force overwrite of output file and compress links
+  -F, --first          Accepted for pigz (tunes its zopfli -11); no effect
   -h, --help           Give this help
+  -H, --huffman        Compress with Huffman coding only (zlib's Z_HUFFMAN_ONLY)
   -i, --independent    Compress blocks independently (no shared dictionary)
+  -I, --iterations N   Accepted for pigz (tunes its zopfli -11); no effect
+  -J, --maxsplits N    Accepted for pigz (tunes its zopfli -11); no effect
   -k, --keep           Keep (don't delete) input files
+  -K, --zip            Compress to a single-entry PKZip file, suffix .zip
   -l, --list           List compressed file contents
   -L, --license        Display software license
+  -m, --no-time        Do not save or restore the timestamp (after -N: the name only)
+  -M, --time           Save or restore the timestamp (after -n: the timestamp only)
   -n, --no-name        Do not save or restore the original name and timestamp
   -N, --name           Save or restore the original name and timestamp
+  -O, --oneblock       Accepted for pigz (tunes its zopfli -11); no effect
   -p, --processes N    Use N compression threads (default: number of online cores)
   -q, --quiet          Suppress all warnings
   -r, --recursive      Operate recursively on directories
   -R, --rsyncable      Make the output friendlier to rsync (block ends follow the content)
   -S, --suffix SUF     Use suffix SUF on compressed files (default .gz)
   -t, --test           Test compressed file integrity
+  -U, --rle            Compress with run-length encoding only (zlib's Z_RLE)
   -v, --verbose        Verbose mode
   -V, --version        Display version number
   -Y, --synchronous    Synchronous output (fsync before the output file is renamed)
+  -z, --zlib           Compress to the zlib format, suffix .zz
+      --progress       Show progress on standard error, even when it is not a terminal
+      --no-progress    Never show progress (shown on a terminal for jobs over a second)
       --               All arguments after "--" are treated as files
 
 With no FILE, or when FILE is -, read standard input.

@@ -2,28 +2,38 @@
 // GZIP and RIGZ environment variables.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace rigz::cli {
 
 enum class Mode { compress, decompress, test, list };
+enum class Format { gzip, zlib, zip };                 // -z: zlib, -K: zip
+enum class Strategy { normal, huffman, rle };          // -H, -U
+enum class ProgressMode { never, automatic, always };  // --no-progress, default, --progress
 
 struct Options {
   Mode mode = Mode::compress;
   bool to_stdout = false;  // -c
   bool force = false;      // -f
   bool keep = false;       // -k
-  bool store_name = true;  // -n clears, -N sets (name and mtime in the header)
-  bool restore_name = false;  // -N when decompressing
-  bool recursive = false;  // -r
-  bool synchronous = false;  // -Y / --synchronous
-  int verbosity = 1;       // -q: 0, default 1, -v: 2 and more
+  // -n clears both, -N sets both, -m clears the time, -M sets it (pigz: the order counts).
+  bool store_name = true, store_time = true;        // when compressing
+  bool restore_name = false, restore_time = false;  // when decompressing and listing
+  bool recursive = false;                           // -r
+  bool synchronous = false;                         // -Y / --synchronous
+  int verbosity = 1;                                // -q: 0, default 1, -v: 2 and more
   int level = 6;
-  unsigned threads = 0;  // 0: number of online cores
-  size_t block_size = 0;  // -b; 0: the default of the compression plan
+  unsigned threads = 0;      // 0: number of online cores
+  size_t block_size = 0;     // -b; 0: the default of the compression plan
   bool independent = false;  // -i
   bool rsyncable = false;    // -R
+  Format format = Format::gzip;
+  Strategy strategy = Strategy::normal;
+  std::optional<std::string> comment;  // -C: FCOMMENT, or the zip entry's comment
+  std::optional<std::string> alias;    // -A: the name of a zip entry from standard input
+  ProgressMode progress = ProgressMode::automatic;
   std::string suffix = ".gz";
   std::vector<std::string> files;  // empty or "-": standard input
   bool show_help = false, show_version = false, show_license = false;

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
 #include <zlib.h>
 
 #include <algorithm>
@@ -175,7 +174,9 @@ class Runner {
       return {r.in_bytes, r.out_bytes, write_gzip_header(c.header).size() + kGzipTrailerSize};
     }
     ContainerCompressOptions c;
-    c.container = o_.format == Format::zlib ? Container::zlib : o_.format == Format::zip ? Container::zip : Container::gzip;
+    c.container = o_.format == Format::zlib  ? Container::zlib
+                  : o_.format == Format::zip ? Container::zip
+                                             : Container::gzip;
     c.level = o_.level;
     c.strategy = o_.strategy == Strategy::huffman ? Z_HUFFMAN_ONLY : o_.strategy == Strategy::rle ? Z_RLE : 0;
     c.threads = o_.threads;
@@ -223,8 +224,7 @@ class Runner {
 
   // Runs expand() on `fd` with a progress line; the warnings it gives come after the
   // line is gone.
-  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length,
-                    bool writes_stdout) {
+  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length, bool writes_stdout) {
     Outcome r;
     {
       auto progress = start_progress(name, fd, writes_stdout);
@@ -247,13 +247,15 @@ class Runner {
 
   static std::string compress_ratio(const Outcome& r) {
     // gzip's: the input against the output without its header and trailer.
-    return format_ratio(static_cast<long long>(r.in) - (static_cast<long long>(r.out) - static_cast<long long>(r.overhead)),
-                        static_cast<long long>(r.in));
+    return format_ratio(
+        static_cast<long long>(r.in) - (static_cast<long long>(r.out) - static_cast<long long>(r.overhead)),
+        static_cast<long long>(r.in));
   }
 
   static std::string decompress_ratio(const Outcome& r) {
-    return format_ratio(static_cast<long long>(r.out) - (static_cast<long long>(r.in) - static_cast<long long>(r.overhead)),
-                        static_cast<long long>(r.out));
+    return format_ratio(
+        static_cast<long long>(r.out) - (static_cast<long long>(r.in) - static_cast<long long>(r.overhead)),
+        static_cast<long long>(r.out));
   }
 
   void process_stdin() {
@@ -517,8 +519,7 @@ class Runner {
         fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
         return;
       }
-      report_.info(name + ":\t" + decompress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") +
-                   " stdout\n");
+      report_.info(name + ":\t" + decompress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
       return;
     }
     // -N: the stored name (its last component), beside the compressed file; -M: the

@@ -1,0 +1,48 @@
+// An input whose first bytes can be looked at before it is read: they are read once,
+// kept, and handed out again by read() before the rest of the stream.
+#pragma once
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "io/stream.h"
+
+namespace rigz {
+
+class PeekInput : public InputStream {
+ public:
+  // Reads up to `n` bytes of `in` now (fewer only at its end).
+  PeekInput(InputStream& in, size_t n) : in_(in), head_(n) {
+    size_t got = 0;
+    while (got < n) {
+      size_t k = in_.read(head_.data() + got, n - got);
+      if (k == 0) break;
+      got += k;
+    }
+    head_.resize(got);
+  }
+  const uint8_t* data() const { return head_.data(); }
+  size_t size() const { return head_.size(); }
+
+  size_t read(uint8_t* buf, size_t n) override {
+    size_t got = 0;
+    if (pos_ < head_.size()) {
+      got = std::min(n, head_.size() - pos_);
+      std::memcpy(buf, head_.data() + pos_, got);
+      pos_ += got;
+    }
+    while (got < n) {  // fewer than n only at the end of input, as InputStream promises
+      size_t k = in_.read(buf + got, n - got);
+      if (k == 0) break;
+      got += k;
+    }
+    return got;
+  }
+
+ private:
+  InputStream& in_;
+  std::vector<uint8_t> head_;
+  size_t pos_ = 0;
+};
+
+}  // namespace rigz
