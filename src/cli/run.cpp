@@ -571,6 +571,7 @@ constexpr int kFatalSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGX
 
 extern "C" void on_fatal_signal(int sig) {
   remove_temporary_files_from_signal();
+  end_progress_line_from_signal();
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }

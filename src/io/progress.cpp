@@ -13,6 +13,10 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(250);  // at most four redraws a second
 constexpr auto kSpeedWindow = std::chrono::seconds(5);  // the speed is that of the last 5 s
 
+// The fd of the progress line on the screen, or -1 (for the signal handlers).
+std::atomic<int> g_line_fd{-1};
+static_assert(std::atomic<int>::is_always_lock_free);
+
 std::string human(double bytes) {
   static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   char buf[32];
@@ -45,6 +49,11 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
+void end_progress_line_from_signal() {
+  const int fd = g_line_fd.exchange(-1);
+  if (fd >= 0) (void)!::write(fd, "\n", 1);
+}
+
 Progress::Progress(int fd, std::string label, uint64_t total, std::chrono::milliseconds delay)
     : fd_(fd), label_(std::move(label)), total_(total), delay_(delay), start_(Clock::now()) {
   thread_ = std::thread([this] { loop(); });
@@ -60,6 +69,7 @@ void Progress::finish() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (drawn_) {
+    g_line_fd.store(-1);
     std::string blank(drawn_ + 2, ' ');
     blank.front() = blank.back() = '\r';
     write_all(fd_, blank);
@@ -122,6 +132,7 @@ void Progress::draw() {
   if (drawn_ > shown) line.append(drawn_ - shown, ' ');
   drawn_ = std::max(drawn_, shown);
   write_all(fd_, line);
+  g_line_fd.store(fd_);
 }
 
 }  // namespace rigz

@@ -56,6 +56,10 @@ class Progress {
   std::thread thread_;
 };
 
+// Ends a progress line that is on the screen with a new line, so that what follows (the
+// shell's prompt after SIGINT) starts on a line of its own; async-signal-safe.
+void end_progress_line_from_signal();
+
 // Passes reads through and counts them into a Progress (none: only passes them).
 class CountingInput : public InputStream {
  public:
