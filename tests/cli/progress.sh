@@ -121,4 +121,13 @@ on_tty tty6 "(head -c 100000 text.gz; sleep 1.5; tail -c +100001 text.gz) | \"\$
 grep -q "rigz:" tty6 && fail "progress while writing to the terminal: $(segments tty6 | grep rigz: | head -3)" || ok
 grep -q "inflate" tty6 && ok || fail "the decompressed text is not on the terminal"
 
+# Ended by a signal while the line is drawn: the line ends with a new line (the prompt
+# that follows starts on its own line), and nothing is left behind.
+mkdir sig
+on_tty tty7 "cd sig; (head -c 1000000 ../data; sleep 4; cat ../data) | \"\$RIGZ_BIN\" >o.gz & sleep 2.5; kill -TERM \$!; wait; echo END"
+grep -q "rigz: stdin: " tty7 && ok || fail "no progress before the signal: $(od -c tty7 | head -3)"
+tr '\r' '\n' <tty7 | sed '/^$/d' | grep -B1 '^END' | head -1 | grep -q "rigz: stdin: " && ok ||
+  fail "the line did not end before what followed: $(od -c tty7 | tail -4)"
+assert_no_temp sig
+
 finish
