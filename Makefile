@@ -70,3 +70,12 @@ fuzz-long: fuzz-build
 SOAK_ARGS ?=
 soak: build
 	@bash scripts/soak.sh --rigz $(BUILD)/rigz $(SOAK_ARGS)
+
+# Side-by-side benchmark against pigz, igzip, libdeflate and gzip on the corpus that
+# ../shared/bench/make-corpus builds (bench/README.md); BENCH_ARGS go to bench/bench.py.
+CORPUS ?= ../corpus
+BENCH_ARGS ?=
+.PHONY: bench
+bench: build
+	@bash scripts/install-deps.sh --bench
+	@/usr/bin/python3 bench/bench.py --rigz $(BUILD)/rigz $(CORPUS) $(BENCH_ARGS)
