@@ -62,26 +62,18 @@ class Pipeline {
     guarded([&] { read(in); });
     todo_.close();
     for (auto& t : threads) t.join();
-    if (error_) std::rethrow_exception(error_);
+    first_error_.rethrow();
     return result_;
   }
 
  private:
   template <class F>
   void guarded(F&& f) {
-    try {
-      try {
-        f();
-      } catch (const std::bad_alloc&) {
-        throw Error(Error::Kind::resource, "out of memory");
-      }
-    } catch (...) {
-      std::lock_guard lock(error_mutex_);
-      if (!error_) error_ = std::current_exception();
+    first_error_.run(f, [this] {
       free_.close();
       todo_.close();
       done_.close();
-    }
+    });
   }
 
   // Fills block after block; holds one block back until the next read tells whether it
@@ -189,8 +181,7 @@ class Pipeline {
   BoundedQueue<Job*> free_, todo_;
   ReorderBuffer<Job*> done_;
   CompressResult result_;
-  std::mutex error_mutex_;
-  std::exception_ptr error_;
+  FirstError first_error_;
 };
 
 }  // namespace

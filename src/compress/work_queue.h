@@ -8,10 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <utility>
+
+#include "io/error.h"
 
 namespace rigz {
 
@@ -88,6 +92,39 @@ class ReorderBuffer {
   std::map<uint64_t, T> done_;
   uint64_t next_ = 0;
   bool closed_ = false;
+};
+
+// The first error of a group of threads. run() calls f, and on an exception keeps the
+// first one (std::bad_alloc becomes Error::resource) and calls `stop`, which closes the
+// group's queues so that every other thread wakes and ends; rethrow() then hands the
+// error to the caller once the threads are joined.
+class FirstError {
+ public:
+  template <class F, class Stop>
+  void run(F&& f, Stop&& stop) {
+    try {
+      try {
+        f();
+      } catch (const std::bad_alloc&) {
+        throw Error(Error::Kind::resource, "out of memory");
+      }
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      stop();
+    }
+  }
+
+  void rethrow() {
+    std::lock_guard lock(mutex_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr error_;
 };
 
 }  // namespace rigz

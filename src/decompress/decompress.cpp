@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "decompress/indexed_members.h"
-#include "decompress/input_window.h"
+#include "io/input_window.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
 

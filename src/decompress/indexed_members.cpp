@@ -65,26 +65,18 @@ class MemberDecoder {
     guarded([&] { read(in); });
     todo_.close();
     for (auto& t : threads) t.join();
-    if (error_) std::rethrow_exception(error_);
+    first_error_.rethrow();
     hand_back(in);
   }
 
  private:
   template <class F>
   void guarded(F&& f) {
-    try {
-      try {
-        f();
-      } catch (const std::bad_alloc&) {
-        throw Error(Error::Kind::resource, "out of memory");
-      }
-    } catch (...) {
-      std::lock_guard lock(error_mutex_);
-      if (!error_) error_ = std::current_exception();
+    first_error_.run(f, [this] {
       free_.close();
       todo_.close();
       done_.close();
-    }
+    });
   }
 
   void read(InputWindow& in) {
@@ -183,8 +175,7 @@ class MemberDecoder {
   std::vector<std::unique_ptr<MemberJob>> jobs_;
   BoundedQueue<MemberJob*> free_, todo_;
   ReorderBuffer<MemberJob*> done_;
-  std::mutex error_mutex_;
-  std::exception_ptr error_;
+  FirstError first_error_;
 };
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "decompress/decompress.h"
-#include "decompress/input_window.h"
+#include "io/input_window.h"
 
 namespace rigz {
 

@@ -16,6 +16,7 @@
 #include "format/crc32.h"
 #include "format/zlib_format.h"
 #include "io/error.h"
+#include "io/input_window.h"
 
 namespace rigz {
 namespace {
@@ -224,52 +225,15 @@ class ChainedDeflate {
 
 // ---- decompression
 
-// A refillable window over the input.
-class Reader {
- public:
-  explicit Reader(InputStream& in) : in_(in), buf_(size_t(1) << 18) {}
-  const uint8_t* data() const { return buf_.data() + pos_; }
-  size_t size() const { return end_ - pos_; }
-  uint64_t consumed() const { return consumed_; }
-  void consume(size_t n) {
-    pos_ += n;
-    consumed_ += n;
-  }
-  bool refill() {
-    if (eof_) return false;
-    if (pos_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
-    }
-    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-    size_t got = in_.read(buf_.data() + end_, buf_.size() - end_);
-    if (got == 0) eof_ = true;
-    end_ += got;
-    return got > 0;
-  }
-  bool ensure(size_t n) {
-    while (size() < n)
-      if (!refill()) return false;
-    return true;
-  }
-  // Reads the rest; returns whether it was all zeros.
-  bool drain_zeros() {
-    bool zeros = true;
-    do {
-      if (zeros && std::any_of(data(), data() + size(), [](uint8_t b) { return b != 0; })) zeros = false;
-      consume(size());
-    } while (refill());
-    return zeros;
-  }
-
- private:
-  InputStream& in_;
-  std::vector<uint8_t> buf_;
-  size_t pos_ = 0, end_ = 0;
-  uint64_t consumed_ = 0;
-  bool eof_ = false;
-};
+// Reads the rest of `r`; returns whether it was all zeros.
+bool drain_zeros(InputWindow& r) {
+  bool zeros = true;
+  do {
+    if (zeros && std::any_of(r.data(), r.data() + r.size(), [](uint8_t b) { return b != 0; })) zeros = false;
+    r.consume(r.size());
+  } while (r.refill());
+  return zeros;
+}
 
 struct Inflated {
   uint64_t in = 0, out = 0;
@@ -277,7 +241,7 @@ struct Inflated {
 };
 
 // Inflates one raw deflate stream from `r` to `out`, updating the check value.
-Inflated inflate_raw(Reader& r, OutputStream& out, bool adler) {
+Inflated inflate_raw(InputWindow& r, OutputStream& out, bool adler) {
   struct Stream {
     z_stream zs = {};
     Stream() {
@@ -388,7 +352,7 @@ Detected detect_container(const uint8_t* data, size_t len) {
 
 ContainerDecompressResult decompress_zlib(InputStream& in, OutputStream& out) {
   ContainerDecompressResult res;
-  Reader r(in);
+  InputWindow r(in, size_t(1) << 18);
   if (!r.ensure(kZlibHeaderSize)) corrupt("unexpected end of file");
   switch (check_zlib_header(r.data(), r.size())) {
     case ZlibHeaderStatus::ok:
@@ -404,7 +368,7 @@ ContainerDecompressResult decompress_zlib(InputStream& in, OutputStream& out) {
   const uint32_t stored = get_be32(r.data());
   r.consume(kZlibTrailerSize);
   if (stored != d.check) corrupt("invalid compressed data--crc error");
-  res.trailing_garbage = !r.drain_zeros();
+  res.trailing_garbage = !drain_zeros(r);
   res.in_bytes = r.consumed();
   res.out_bytes = d.out;
   res.check = d.check;
@@ -414,7 +378,7 @@ ContainerDecompressResult decompress_zlib(InputStream& in, OutputStream& out) {
 
 ContainerDecompressResult decompress_zip(InputStream& in, OutputStream& out) {
   ContainerDecompressResult res;
-  Reader r(in);
+  InputWindow r(in, size_t(1) << 18);
   ZipLocalHeader& h = res.entry;
   for (;;) {
     ZipHeaderStatus st = parse_zip_local_header(r.data(), r.size(), h);
@@ -462,7 +426,7 @@ ContainerDecompressResult decompress_zip(InputStream& in, OutputStream& out) {
   if (r.ensure(4) && get_le32(r.data()) == kZipLocalSignature)
     res.more_entries = true;  // left unread
   else
-    r.drain_zeros();
+    drain_zeros(r);
   res.in_bytes = r.consumed();
   res.out_bytes = d.out;
   res.check = d.check;
