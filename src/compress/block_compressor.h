@@ -13,8 +13,9 @@ namespace rigz {
 class BlockCompressor {
  public:
   virtual ~BlockCompressor() = default;
-  // Appends the raw deflate stream (ending with a final block) of [data, data+len).
-  virtual void compress(const uint8_t* data, size_t len, std::vector<uint8_t>& out) = 0;
+  // Appends the raw deflate stream (ending with a final block) of [data, data+len),
+  // the block numbered `seq` (from 0) of its input.
+  virtual void compress(const uint8_t* data, size_t len, uint64_t seq, std::vector<uint8_t>& out) = 0;
 };
 
 std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan);

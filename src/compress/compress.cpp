@@ -147,7 +147,7 @@ class Pipeline {
     h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
     job.out = write_gzip_header(h);
     const size_t header_len = job.out.size();
-    compressor.compress(job.in.data(), job.len, job.out);
+    compressor.compress(job.in.data(), job.len, job.seq, job.out);
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);

@@ -13,11 +13,12 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   //  2-4: zlib 2 and 3 run nearly as fast as zlib 1, so these start lower (libdeflate 1
   //  matches zlib 2 on text, not on binaries).  6: libdeflate 8 is slower than zlib 6
   //  on FASTQ.  8, 9: libdeflate 7 matches zlib 9 on logs, where 8 and 9 are slower than
-  //  zlib itself; source code needs 8, FASTQ 10.  10-12: beyond zlib; pigz -11 is zopfli,
+  //  zlib itself; source code needs 8, FASTQ 10 (in a mix with 7, block_compressor.cpp);
+  //  so does level 7, where zlib 7 is as slow as 9 on FASTQ.  10-12: beyond zlib; pigz -11 is zopfli,
   //  30-60x slower than libdeflate 12 for output within +0.8% of it; -12 trades
   //  parallelism for a little more ratio with 8 MiB blocks.
-  static const std::vector<int> kCandidates[13] = {{0},       {1},    {1, 2, 3}, {2, 3, 4},     {3, 4, 5},
-                                                   {4, 5, 6}, {6, 7}, {7, 8, 9}, {7, 8, 9, 10}, {7, 8, 9, 10},
+  static const std::vector<int> kCandidates[13] = {{0},       {1},    {1, 2, 3},     {2, 3, 4},     {3, 4, 5},
+                                                   {4, 5, 6}, {6, 7}, {7, 8, 9, 10}, {7, 8, 9, 10}, {7, 8, 9, 10},
                                                    {10},      {12},   {12}};
   p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
   p.sample = level >= 2 && level <= 9;

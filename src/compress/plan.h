@@ -19,6 +19,7 @@ struct CompressionPlan {
   std::vector<int> candidates;  // libdeflate levels, cheapest first
   bool sample = true;           // false: candidates[0] always (it beats zlib everywhere)
   double margin = 0.004;        // accepted size excess over zlib on the sample
+  double mix_margin = -0.003;   // target of a mix of two levels (block_compressor.cpp)
   size_t block_size;
 };
 
