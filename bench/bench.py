@@ -54,7 +54,8 @@ PRODUCERS = [("gzip", 6), ("pigz", 6), ("pigz", 9), ("igzip", 1), ("libdeflate",
              ("rigz", 6)]
 DECOMPRESS_REFERENCE = "igzip"  # decompression times are also given relative to igzip -d
 APT_PACKAGE = {"pigz": "pigz", "igzip": "isal", "libdeflate-gzip": "libdeflate-tools",
-               "libdeflate-gunzip": "libdeflate-tools", "gzip": "gzip", "taskset": "util-linux"}
+               "libdeflate-gunzip": "libdeflate-tools", "gzip": "gzip", "taskset": "util-linux",
+               "time": "time"}
 
 
 class BenchError(Exception):
@@ -127,18 +128,37 @@ def check_exit(argv, returncode, stderr):
                          f"{stderr.decode(errors='replace').strip()[:300]}")
 
 
+# A child's ru_maxrss from os.wait4 would include the memory of the Python process it was
+# forked from (Linux records the old image's peak at exec), so peak memory comes from GNU
+# time, whose own child is forked from a small process. Without it, RSS is not reported.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def timed(argv, out_path):
-    """Run argv with stdout to out_path; return (wall s, user+sys CPU s of the child)."""
+    """Run argv with stdout to out_path; return (wall s, user+sys CPU s of the child, its
+    peak resident memory in MiB or None)."""
+    rss_file = None
+    if GNU_TIME:
+        fd, rss_file = tempfile.mkstemp(prefix="bench-rss.")
+        os.close(fd)
+        argv_run = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
+    else:
+        argv_run = argv
     with open(out_path, "wb") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(argv_run, stdout=out, stderr=subprocess.PIPE)
         err = proc.stderr.read()  # returns at end of file, i.e. when the child exits
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     check_exit(argv, proc.returncode, err)
-    return wall, usage.ru_utime + usage.ru_stime
+    rss = None
+    if rss_file:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1]) / 1024  # %M is KiB
+        os.unlink(rss_file)
+    return wall, usage.ru_utime + usage.ru_stime, rss
 
 
 def stdout_sha256(argv):
@@ -178,9 +198,10 @@ def run_rounds(records, runs, out_path, after_run, progress):
     n = len(records)
     for r in range(runs):
         for rec in records[r % n:] + records[:r % n]:
-            wall, cpu = timed(rec["cmd"], out_path(rec))
+            wall, cpu, rss = timed(rec["cmd"], out_path(rec))
             rec["wall"].append(wall)
             rec["cpu"].append(cpu)
+            rec.setdefault("rss", []).append(rss)
             after_run(rec)
         log(f"  {progress}: round {r + 1}/{runs} done")
 
@@ -280,6 +301,12 @@ def wall_cell(rec):
     return f"{median_wall(rec):.3f}{'*' if noisy else ''}"
 
 
+def rss_cell(rec):
+    """The largest peak resident memory of the runs (absent in results of older versions)."""
+    rss = [x for x in rec.get("rss", []) if x is not None]
+    return f"{max(rss):.0f}" if rss else "-"
+
+
 def compress_table(meta, records, name, level):
     """One markdown table: every compressor on file `name` at gzip level `level`."""
     rows = [r for r in records if r["op"] == "compress" and r["file"] == name
@@ -287,9 +314,9 @@ def compress_table(meta, records, name, level):
     pigz = {r["threads"]: r for r in rows if r["tool"] == "pigz"}
     first = meta["threads"][0]  # single-threaded tools are compared with pigz -p<first>
     lines = [f"### {name}, level {level}", "",
-             "| tool | -p | wall s | MB/s | cpu s | out bytes | in/out | size vs pigz "
-             "| time vs pigz |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| tool | -p | wall s | MB/s | cpu s | peak RSS MiB | out bytes | in/out "
+             "| size vs pigz | time vs pigz |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ref = pigz.get(r["threads"] if r["multi_threaded"] else first)
         size_vs = f"{r['out'] / ref['out']:.4f}" if ref else "-"
@@ -298,7 +325,7 @@ def compress_table(meta, records, name, level):
             time_vs += f" (vs -p{first})"
         lines.append(f"| {compress_label(r['tool'], r['tool_level'])} | {r['threads']} "
                      f"| {wall_cell(r)} | {r['in'] / MB / median_wall(r):.1f} "
-                     f"| {statistics.median(r['cpu']):.3f} | {r['out']} "
+                     f"| {statistics.median(r['cpu']):.3f} | {rss_cell(r)} | {r['out']} "
                      f"| {r['in'] / r['out']:.3f} | {size_vs} | {time_vs} |")
     return lines + [""]
 
@@ -343,7 +370,7 @@ def markdown(results):
         "Versions: " + "; ".join(f"{t} ({meta['binaries'][t]}): {v}"
                                  for t, v in meta["versions"].items()), "",
         f"Times are medians of {meta['runs']} interleaved runs (the order of the commands "
-        "rotates each round); cpu s = user+sys of the child; MB = 10^6 bytes, MB/s = input "
+        "rotates each round); cpu s = user+sys of the child; peak RSS = its largest resident set (ru_maxrss); MB = 10^6 bytes, MB/s = input "
         "MB / wall s for compression and output MB / wall s for decompression; in/out = "
         "compression ratio. Compressed outputs go to /dev/shm, decompressed ones to "
         "/dev/null. `*` marks a command whose slowest run took more than "

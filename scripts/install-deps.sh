@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config zlib1g-dev libdeflate-dev libisal-dev libgtest-dev googletest
       gzip pigz isal libdeflate-tools groff-base man-db bash-completion dpkg-dev file)
-[ "${1:-}" = "--bench" ] && pkgs+=(hyperfine python3 python3-matplotlib)
+[ "${1:-}" = "--bench" ] && pkgs+=(hyperfine python3 python3-matplotlib time)
 [ "${1:-}" = "--fuzz" ] && pkgs+=(clang libclang-rt-dev)
 missing=()
 for p in "${pkgs[@]}"; do
