@@ -1,8 +1,8 @@
 // Like gzip -l, the sizes come from the file size and the last member's ISIZE trailer
 // (so they are those of the last member for multi-member files, and wrap at 4 GiB, as
-// gzip's do); nothing is decompressed. Files whose members carry their own size in the
-// header (rigz's "RZ" subfield, BGZF's "BC") are walked member by member instead, for
-// the true totals and the CRC of the whole.
+// gzip's do); regular files are also decompressed to check them, as gzip 1.12 does. Files whose members carry their own
+// size in the header (rigz's "RZ" subfield, BGZF's "BC") are walked member by member instead, for the true totals and
+// the CRC of the whole.
 #include "cli/list.h"
 
 #include <sys/stat.h>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/names.h"
+#include "decompress/decompress.h"
 #include "decompress/indexed_members.h"
 #include "format/crc32.h"
 #include "io/error.h"
@@ -30,6 +31,17 @@ HeaderCheck check_first_header(const uint8_t* data, size_t len, bool at_end) {
       c.state = HeaderCheck::State::ok;
       c.kind = Detected::zlib;
       c.length = 2;
+      return c;
+    case Detected::lzw:  // the magic and one byte of flags, checked when decompressing
+      c.kind = Detected::lzw;
+      if (len >= 3) {
+        c.state = HeaderCheck::State::ok;
+        c.length = 3;
+      } else if (at_end) {
+        c.problem = ": unexpected end of file";
+      } else {
+        c.state = HeaderCheck::State::need_more;
+      }
       return c;
     case Detected::zip:
       c.kind = Detected::zip;
@@ -167,6 +179,24 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
       uncompressed = t->uncompressed;
       overhead = t->overhead;
       crc = t->crc;
+    } else {
+      // gzip 1.12 decompresses what it lists: a corrupt file gets its error and no
+      // line, and a file of several members has its ratio taken over the whole file
+      // (no header left out). The sizes stay those of the trailer, as gzip's.
+      try {
+        FdInput in(fd);
+        NullOutput null;
+        DecompressOptions d;
+        auto r = decompress_gzip(in, null, d);
+        if (r.trailing_garbage) {  // gzip warns and lists nothing for the file
+          report.warning(path + ": decompression OK, trailing garbage ignored");
+          return;
+        }
+        if (r.members > 1) overhead = 0;
+      } catch (const Error& e) {
+        report.error(file_message(path, e.what()));
+        return;
+      }
     }
   }
   // gzip shows the file's time, or with -N the one in the header; with -N also the

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "decompress/indexed_members.h"
-#include "io/input_window.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
+#include "io/input_window.h"
 
 namespace rigz {
 namespace {
@@ -96,6 +96,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     if (next == Next::end) break;
     if (next == Next::trailing) {
       res.trailing_garbage = !only_zeros(r);
+      res.trailing_zeros = !res.trailing_garbage;
       break;
     }
     if (first) res.first_header = h;

@@ -22,6 +22,7 @@ struct DecompressResult {
   uint64_t out_bytes = 0;  // bytes written
   unsigned members = 0;
   bool trailing_garbage = false;  // non-zero data after the last member (a warning)
+  bool trailing_zeros = false;    // only zero bytes after it (gzip -v warns of them)
   bool passed_through = false;    // input was not gzip and was copied
   GzipHeader first_header;        // of the first member (for -N)
 };
