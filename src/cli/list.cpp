@@ -19,6 +19,7 @@
 #include "cli/names.h"
 #include "decompress/decompress.h"
 #include "decompress/indexed_members.h"
+#include "decompress/lzw.h"
 #include "format/crc32.h"
 #include "io/error.h"
 #include "io/peek_input.h"
@@ -89,7 +90,7 @@ HeaderCheck read_first_header(int fd) {
 }
 
 void Lister::print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed,
-                        uint64_t overhead, const std::string& name) {
+                        uint64_t overhead, const std::string& name, const char* method) {
   if (!header_printed_ && !quiet_) {
     if (verbose_) std::printf("method  crc     date  time  ");
     std::printf("%*s %*s  ratio uncompressed_name\n", 19, "compressed", 19, "uncompressed");
@@ -99,7 +100,7 @@ void Lister::print_line(bool totals, uint32_t crc, time_t date, uint64_t compres
     if (!totals) {
       static const char kMonths[][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-      std::printf("%5s %08x ", "defla", crc);
+      std::printf("%5s %08x ", method, crc);
       struct tm tm;
       if (localtime_r(&date, &tm))
         std::printf("%s%3d %02d:%02d ", kMonths[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min);
@@ -216,8 +217,19 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
                         const std::string& shown, Reporter& report, const std::string& path) {
   NullOutput null;
   ContainerDecompressResult r;
+  const char* method = "defla";
   try {
-    r = hc.kind == Detected::zlib ? decompress_zlib(in, null) : decompress_zip(in, null);
+    if (hc.kind == Detected::lzw) {
+      // gzip 1.12 lists a .Z file by decompressing it: method "compr", no CRC (shown as
+      // ffffffff, as gzip's manual has it), and all of the file counted as data.
+      auto z = decompress_lzw(in, null);
+      r.in_bytes = z.in_bytes;
+      r.out_bytes = z.out_bytes;
+      r.check = 0xffffffff;
+      method = "compr";
+    } else {
+      r = hc.kind == Detected::zlib ? decompress_zlib(in, null) : decompress_zip(in, null);
+    }
   } catch (const Error& e) {
     report.error(file_message(path, e.what()));
     return;
@@ -233,7 +245,7 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
     if (use_stored_name_ && !stored.empty() && stored != "-" && stored != "." && stored != "..")
       name = dir_name(shown) + stored;
   }
-  print_line(false, r.check, date, size, r.out_bytes, size - deflate_bytes, name);
+  print_line(false, r.check, date, size, r.out_bytes, size - deflate_bytes, name, method);
   ++files_;
   total_in_ += size;
   total_out_ += r.out_bytes;

@@ -46,9 +46,9 @@ class Lister {
 
  private:
   void print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed, uint64_t overhead,
-                  const std::string& name);
+                  const std::string& name, const char* method = "defla");
 
-  // zlib and zip: decompressed (to count) from `in`; `file_size` is 0 for a pipe.
+  // zlib, zip and .Z: decompressed (to count) from `in`; `file_size` is 0 for a pipe.
   void list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_size, time_t file_time,
                   const std::string& shown, Reporter& report, const std::string& path);
 

@@ -27,7 +27,8 @@ struct LongOption {
 constexpr char kProgress = 1, kNoProgress = 2;  // long-only options
 
 // Long options as gzip and pigz spell them; any unique prefix is accepted (getopt_long),
-// except for the `exact` ones.
+// except for the `exact` ones. gzip's come first and in gzip's order, which is the order
+// of the possibilities that an ambiguous prefix lists.
 constexpr LongOption kLongOptions[] = {
     {"stdout", 'c', false},
     {"to-stdout", 'c', false},
@@ -42,6 +43,7 @@ constexpr LongOption kLongOptions[] = {
     {"name", 'N', false},
     {"quiet", 'q', false},
     {"silent", 'q', false},
+    {"synchronous", 'Y', false},
     {"recursive", 'r', false},
     {"suffix", 'S', true},
     {"test", 't', false},
@@ -49,12 +51,11 @@ constexpr LongOption kLongOptions[] = {
     {"version", 'V', false},
     {"fast", '1', false},
     {"best", '9', false},
+    {"ascii", 'a', false},
+    {"rsyncable", 'R', false},
     {"processes", 'p', true},
     {"blocksize", 'b', true},
     {"independent", 'i', false},
-    {"synchronous", 'Y', false},
-    {"rsyncable", 'R', false},
-    {"ascii", 'a', false},
     // pigz 2.6's other options, and rigz's own.
     {"zlib", 'z', false, true},
     {"zip", 'K', false, true},
@@ -282,21 +283,27 @@ class Parser {
       has_value = true;
     }
     const LongOption* match = nullptr;
-    int matches = 0;
+    std::string possibilities;  // getopt_long's list: the first match, then those that differ from it
+    bool ambiguous = false;
     for (const auto& lo : kLongOptions) {
       if (name == lo.name) {
         match = &lo;
-        matches = 1;
+        ambiguous = false;
         break;
       }
       if (!lo.exact && std::strncmp(lo.name, name.c_str(), name.size()) == 0) {
         // Prefixes of two spellings of one option (--std for --stdout) are not ambiguous.
-        if (!match || match->short_name != lo.short_name) ++matches;
-        match = &lo;
+        if (!match) {
+          match = &lo;
+          possibilities = " '--" + std::string(lo.name) + "'";
+        } else if (match->short_name != lo.short_name) {
+          ambiguous = true;
+          possibilities += " '--" + std::string(lo.name) + "'";
+        }
       }
     }
     if (!match || name.empty()) usage_error("unrecognized option '" + a + "'");
-    if (matches > 1) usage_error("option '" + a + "' is ambiguous");
+    if (ambiguous) usage_error("option '" + a + "' is ambiguous; possibilities:" + possibilities);
     if (gzip_variable_ && !allowed_in_gzip_variable(match->short_name))
       usage_error("--" + std::string(match->name) + ": option not valid in GZIP environment variable");
     if (match->takes_value && !has_value) {

@@ -336,6 +336,12 @@ if command -v compress >/dev/null; then
   diff_gzip lzw -t f.Z
   diff_gzip lzw -dv f.Z
   IN=f.Z diff_gzip lzw -d
+  diff_gzip lzw -l f.Z
+  IN=f.Z diff_gzip lzw -l
+  diff_gzip lzw -lq f.Z
+  # gzip -lv prints the unknown CRC of a .Z file as 16 f's; its manual and rigz, 8.
+  run "$RIGZ" -lv ../r/f.Z
+  assert_out_has "compr ffffffff "
   IN=f.Z diff_gzip lzw -dc
   IN=f.Z diff_gzip lzw -t
   GZ_PROG=zcat RZ_PROG=$ROOT/bin/zcat diff_gzip lzw f.Z
@@ -353,6 +359,18 @@ if command -v compress >/dev/null; then
 else
   echo "compress (ncompress) is missing: .Z checks skipped"
 fi
+
+group "option mistakes"
+diff_gzip one -y f
+diff_gzip one --bogus f
+diff_gzip one -S
+diff_gzip one --suffix
+diff_gzip one --fast=1 f
+diff_gzip one --no f
+diff_gzip one --s f
+diff_gzip one --st f
+diff_gzip one --n f
+diff_gzip one -dy f
 
 group "--help, -V, -L"
 for opt in --help -h -V --version -L --license; do
