@@ -20,6 +20,7 @@
 #include "decompress/decompress.h"
 #include "decompress/indexed_members.h"
 #include "decompress/lzw.h"
+#include "decompress/pack.h"
 #include "format/crc32.h"
 #include "io/error.h"
 #include "io/peek_input.h"
@@ -31,6 +32,11 @@ HeaderCheck check_first_header(const uint8_t* data, size_t len, bool at_end) {
     case Detected::zlib:
       c.state = HeaderCheck::State::ok;
       c.kind = Detected::zlib;
+      c.length = 2;
+      return c;
+    case Detected::pack:  // the magic; the rest is checked when decompressing
+      c.kind = Detected::pack;
+      c.state = HeaderCheck::State::ok;
       c.length = 2;
       return c;
     case Detected::lzw:  // the magic and one byte of flags, checked when decompressing
@@ -227,6 +233,12 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
       r.out_bytes = z.out_bytes;
       r.check = 0xffffffff;
       method = "compr";
+    } else if (hc.kind == Detected::pack) {  // the same for pack (.z) files
+      auto z = decompress_pack(in, null);
+      r.in_bytes = z.in_bytes;
+      r.out_bytes = z.out_bytes;
+      r.check = 0xffffffff;
+      method = "pack ";
     } else {
       r = hc.kind == Detected::zlib ? decompress_zlib(in, null) : decompress_zip(in, null);
     }

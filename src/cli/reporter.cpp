@@ -10,9 +10,10 @@ namespace {
 // programs' stderr match line for line. Messages about files, options and headers
 // (unknown method, encrypted, header checksum) start on the line as they are.
 bool starts_on_new_line(const std::string& msg) {
-  for (const char* what : {": not in gzip format", ": unexpected end of file", ": invalid compressed data--",
-                           ": decompression OK, trailing garbage ignored",
-                           ": decompression OK, trailing zero bytes ignored", ": corrupt input.", ": compressed with "})
+  for (const char* what :
+       {": not in gzip format", ": unexpected end of file", ": invalid compressed data--",
+        ": decompression OK, trailing garbage ignored", ": decompression OK, trailing zero bytes ignored",
+        ": corrupt input.", ": compressed with ", ": invalid compressed data -- ", ": too many leaves in Huffman tree"})
     if (msg.find(what) != std::string::npos) return true;
   return false;
 }

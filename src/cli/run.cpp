@@ -24,6 +24,7 @@
 #include "compress/compress.h"
 #include "decompress/decompress.h"
 #include "decompress/lzw.h"
+#include "decompress/pack.h"
 #include "format/deflate_container.h"
 #include "format/zip_format.h"
 #include "io/error.h"
@@ -216,6 +217,10 @@ class Runner {
       }
       case Detected::lzw: {  // gzip's ratio for .Z counts the whole file as data
         auto r = decompress_lzw(in, out);
+        return {r.in_bytes, r.out_bytes, 0, false, false, false};
+      }
+      case Detected::pack: {
+        auto r = decompress_pack(in, out);
         return {r.in_bytes, r.out_bytes, 0, false, false, false};
       }
       default: {

@@ -99,6 +99,19 @@ named() { gen_text 5000 orig; touch -d @1000000000 orig; gzip orig; mv orig.gz r
 no_name() { gen_text 5000 orig; touch -d @1000000000 orig; gzip -n orig; mv orig.gz renamed.gz; }
 text_and_gz() { one; gzip -c f >f.gz; cp f plain; }
 lzw() { one; compress -c f >f.Z; }
+# A pack (.z) file, made by the encoder of tests/unit/pack_test.cpp: 51 bytes of text.
+packed() {
+  printf '\x1f\x1e\x00\x00\x00\x33\x06\x00\x00\x02\x06\x08\x06\x20\x65\x61\x63\x66\x6f\x72\x73\x0a\x6d\x6e' >p.z
+  printf '\x70\x74\x75\x77\x78\x48\x55\x62\x64\x68\x69\x6b\x3b\x38\xd9\x4d\x79\x02\x7c\x02\x62\x0a\xc6\xcf' >>p.z
+  printf '\x21\xfa\xd3\x18\x13\x0a\xbc\x17\x89\xaf\x9e\x4a\x7a\xf7\x64\x1c' >>p.z
+  head -c 40 p.z >cut.z
+  cp p.z len.z
+  printf '\x34' | dd of=len.z bs=1 seek=5 conv=notrunc status=none  # the header says 52 bytes
+  cp p.z nolen.z
+  printf '\x00' | dd of=nolen.z bs=1 seek=6 conv=notrunc status=none  # no code length
+  cp p.z leaves.z
+  printf '\x03' | dd of=leaves.z bs=1 seek=7 conv=notrunc status=none  # 3 codes of 1 bit
+}
 lzw_bad() {
   gen_text 200000 big
   compress -c big >big.Z
@@ -371,6 +384,18 @@ diff_gzip one --s f
 diff_gzip one --st f
 diff_gzip one --n f
 diff_gzip one -dy f
+
+group "pack (.z) files"
+diff_gzip packed -d p.z
+diff_gzip packed -dc p.z
+diff_gzip packed -tv p.z
+diff_gzip packed -dv p.z
+diff_gzip packed -l p.z
+IN=p.z diff_gzip packed -d
+diff_gzip packed -t cut.z
+diff_gzip packed -d len.z
+diff_gzip packed -t nolen.z
+diff_gzip packed -t leaves.z
 
 group "--help, -V, -L"
 for opt in --help -h -V --version -L --license; do
