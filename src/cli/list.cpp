@@ -265,7 +265,7 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
 }
 
 void Lister::finish() {
-  if (files_ > 1 && !quiet_) print_line(true, 0, 0, total_in_, total_out_, total_overhead_, "(totals)");
+  if (operands_ > 1 && files_ > 0 && !quiet_) print_line(true, 0, 0, total_in_, total_out_, total_overhead_, "(totals)");
 }
 
 }  // namespace rigz::cli

@@ -205,6 +205,31 @@ diff_gzip hard f
 diff_gzip hard -f f
 diff_gzip hard -c f
 
+group "more file rules"
+out_is_dir() { gz; rm f; mkdir f; }
+named_exists() { named; echo old >orig; }
+gz_tree_mixed() { gz_dir; echo plain >d/plain; gzip -c d/plain >d/y.tgz; }
+diff_gzip dir -c d
+diff_gzip dir -t d
+diff_gzip gz -t f.gz missing
+diff_gzip out_is_dir -d f.gz
+diff_gzip out_is_dir -df f.gz
+diff_gzip named_exists -dN renamed.gz
+diff_gzip named_exists -dNf renamed.gz
+diff_gzip gz_tree_mixed -dr d
+NO_ERR=1 diff_gzip gz_tree_mixed -drv d  # gzip in directory order, rigz in name order
+diff_gzip gz_tree_mixed -tr d
+diff_gzip gz_tree_mixed -lr d
+diff_gzip gz_tree_mixed -lr d d/x.gz
+diff_gzip gz -l f.gz missing
+diff_gzip gz -l missing other
+IN=f.gz diff_gzip gz -l - f.gz
+diff_gzip gz -d -S .gz f
+diff_gzip gz -qv -d f.gz
+diff_gzip gz -vq -d f.gz
+diff_gzip file_and_gz -kf f
+diff_gzip gz_dir -dc d/x.gz d
+
 group "-k with -d, -c with several files"
 diff_gzip gz_two -dk f.gz g.gz
 diff_gzip gz_two -dc f.gz g.gz
