@@ -422,6 +422,39 @@ diff_gzip packed -d len.z
 diff_gzip packed -t nolen.z
 diff_gzip packed -t leaves.z
 
+group "terminals"
+# Under script(1) stdin, stdout and stderr are one terminal: both programs' whole output
+# (messages and data) is compared, with the exit status.
+if script -qec true /dev/null >/dev/null 2>&1; then
+  gen_text 1000 "$ROOT/t.txt"
+  gzip -c "$ROOT/t.txt" >"$ROOT/t.gz"
+  for cmd in "< t.txt" "-d" "-dc t.gz" "-cf t.txt | gzip -dc | wc -c" "-t t.gz" "-l t.gz" "-cf < t.txt | gzip -dc | wc -c"; do
+    (cd "$ROOT" && script -qec "gzip $cmd" /dev/null </dev/null >g.tty 2>&1)
+    grc=$?
+    (cd "$ROOT" && script -qec "$RIGZ $cmd" /dev/null </dev/null >r.tty 2>&1)
+    rrc=$?
+    [ "$grc" = "$rrc" ] && ok || fail "terminal: $cmd: exit status gzip $grc, rigz $rrc"
+    g=$(sed -E 's/\b(gzip|rigz)\b/PROG/g; s|'"$RIGZ"'|PROG|g' "$ROOT/g.tty")
+    r=$(sed -E 's|'"$RIGZ"'|PROG|g; s/\b(gzip|rigz)\b/PROG/g' "$ROOT/r.tty")
+    [ "$g" = "$r" ] && ok || fail "terminal: $cmd: output differs:
+gzip: $g
+rigz: $r"
+  done
+  # gzip 1.12 refuses a terminal only for standard input, and writes `gzip -c FILE` to it;
+  # its manual (-f: "Force compression ... if the compressed data is ... written to a
+  # terminal") and pigz refuse both, and so does rigz.
+  for cmd in "-c t.txt" "-c -q t.txt" "-k t.txt -c"; do
+    (cd "$ROOT" && script -qec "$RIGZ $cmd" /dev/null </dev/null >r.tty 2>&1)
+    rrc=$?
+    [ "$rrc" = 1 ] && ok || fail "terminal: rigz $cmd: exit status $rrc, expected 1"
+    grep -q "compressed data not written to a terminal. Use -f to force compression." "$ROOT/r.tty" && ok ||
+      fail "terminal: rigz $cmd: $(head -c 300 "$ROOT/r.tty" | od -c | head -3)"
+    [ "$(wc -c <"$ROOT/r.tty")" -lt 200 ] && ok || fail "terminal: rigz $cmd wrote data"
+  done
+else
+  echo "script(1) cannot make a terminal: skipped"
+fi
+
 group "--help, -V, -L"
 for opt in --help -h -V --version -L --license; do
   run "$RIGZ" "$opt"
