@@ -455,6 +455,21 @@ else
   echo "script(1) cannot make a terminal: skipped"
 fi
 
+group "pigz-only options, against pigz"
+zz() { one; pigz -z f; }
+for args in "-p 2 f" "-p2 -k f" "-b 64 f" "-i f" "-0 f" "-11 f" "-z f" "-K f" "-m f" "-M -n f" "-C hello f" "-Y f"; do
+  GZ_PROG=pigz diff_gzip one $args
+done
+GZ_PROG=pigz diff_gzip zz -d f.zz
+GZ_PROG=pigz diff_gzip zz -dk f.zz
+# Left different on purpose: -l prints gzip's table for every format (pigz has its own
+# for zlib), and bad values of -p and -b are usage errors with gzip's exit status 1
+# (pigz exits with 22 after "abort:").
+for args in "-p 0" "-b 1"; do
+  expect 1 "$RIGZ" $args -c "$ROOT/r/f"
+  assert_out_empty "rigz $args"
+done
+
 group "--help, -V, -L"
 for opt in --help -h -V --version -L --license; do
   run "$RIGZ" "$opt"
