@@ -169,12 +169,14 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
         for (size_t n; (n = raw.read(buf.data(), buf.size())) != 0;) keep_tail(buf.data(), n);
     } catch (const Error& e) {
       report.error(path + ": " + e.what());
+      total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
       return;
     }
   }
   HeaderCheck hc = check_first_header(head.data(), head_len, true);
   if (hc.state != HeaderCheck::State::ok || size < hc.length + 8) {
     report.error(path + (hc.state == HeaderCheck::State::ok ? ": unexpected end of file" : hc.problem));
+    total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
     return;
   }
   const GzipHeader& h = hc.header;
@@ -202,6 +204,7 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
         if (r.members > 1) overhead = 0;
       } catch (const Error& e) {
         report.error(file_message(path, e.what()));
+        total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
         return;
       }
     }
@@ -244,6 +247,7 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
     }
   } catch (const Error& e) {
     report.error(file_message(path, e.what()));
+    total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
     return;
   }
   // A file's size, as gzip lists it (the rest of a zip file with several entries is not read).
@@ -265,7 +269,8 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
 }
 
 void Lister::finish() {
-  if (operands_ > 1 && files_ > 0 && !quiet_) print_line(true, 0, 0, total_in_, total_out_, total_overhead_, "(totals)");
+  if (operands_ > 1 && files_ > 0 && !quiet_)
+    print_line(true, 0, 0, total_in_, total_out_, total_overhead_, "(totals)");
 }
 
 }  // namespace rigz::cli

@@ -240,6 +240,8 @@ diff_gzip gz_tree_mixed -tr d
 diff_gzip gz_tree_mixed -lr d
 diff_gzip gz_tree_mixed -lr d d/x.gz
 diff_gzip gz -l f.gz missing
+diff_gzip gz -l f.gz f
+diff_gzip gz_two -l f.gz f g.gz
 diff_gzip gz -l missing other
 IN=f.gz diff_gzip gz -l - f.gz
 diff_gzip gz -d -S .gz f
