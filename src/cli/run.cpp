@@ -105,7 +105,11 @@ class Runner {
   bool no_output_file() const { return o_.to_stdout || testing() || listing(); }
   // The messages that -r keeps quiet unless -v: "already has .gz suffix", "unknown suffix".
   bool name_warnings() const { return o_.verbosity > 1 || (!o_.recursive && o_.verbosity > 0); }
-  bool pass_through() const { return o_.force && o_.to_stdout && o_.mode == Mode::decompress; }
+  // gzip -cdf (and -tf, which writes to no file either): data that is not compressed is
+  // copied as it is.
+  bool pass_through() const {
+    return o_.force && (o_.to_stdout || testing()) && (o_.mode == Mode::decompress || testing());
+  }
 
   // Reports an exception from the library for `name` (the input, or the output for
   // write errors). A reader that went away (EPIPE) ends the run quietly, as gzip's

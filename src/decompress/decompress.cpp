@@ -95,6 +95,21 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     Next next = read_header(r, h, first);
     if (next == Next::end) break;
     if (next == Next::trailing) {
+      if (opts.pass_through) {
+        // gzip -cdf: what follows the last member is not gzip, so it is copied as it is,
+        // zeros too, like a whole file that is not gzip; no warning.
+        do {
+          while (r.size() > 0) {
+            std::vector<uint8_t>& buf = sink.acquire();
+            const size_t n = std::min(r.size(), buf.size());
+            std::memcpy(buf.data(), r.data(), n);
+            sink.submit(n);
+            res.out_bytes += n;
+            r.consume(n);
+          }
+        } while (r.refill());
+        break;
+      }
       res.trailing_garbage = !only_zeros(r);
       res.trailing_zeros = !res.trailing_garbage;
       break;

@@ -11,7 +11,8 @@ namespace rigz {
 
 struct DecompressOptions {
   // With pass_through, input that does not start with the gzip magic is copied to the
-  // output unchanged (gzip -cdf / zcat -f behaviour).
+  // output unchanged (gzip -cdf / zcat -f behaviour), and so is anything after the last
+  // member that is not another member (no trailing-garbage warning then).
   bool pass_through = false;
   // Workers for members whose boundaries are indexed (rigz's own output, BGZF).
   unsigned threads = 1;

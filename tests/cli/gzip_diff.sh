@@ -241,6 +241,10 @@ diff_gzip gz_tree_mixed -lr d
 diff_gzip gz_tree_mixed -lr d d/x.gz
 diff_gzip gz -l f.gz missing
 diff_gzip gz -l f.gz f
+IN=f.gz diff_gzip bad_crc -l
+IN=m.gz diff_gzip multi -l
+IN=f.gz diff_gzip garbage -l
+IN=f.gz diff_gzip garbage -lv
 diff_gzip gz_two -l f.gz f g.gz
 diff_gzip gz -l missing other
 IN=f.gz diff_gzip gz -l - f.gz
@@ -354,6 +358,14 @@ diff_gzip truncated -t t.gz
 diff_gzip truncated -dc t.gz
 diff_gzip notgz -d f.gz
 diff_gzip notgz -dq f.gz
+diff_gzip notgz -df f.gz
+diff_gzip notgz -dcf f.gz
+diff_gzip garbage -dcf f.gz
+diff_gzip garbage -tf f.gz
+diff_gzip zeros -dcf f.gz
+diff_gzip text_and_gz -tf plain
+diff_gzip text_and_gz -tfv plain f.gz
+diff_gzip lzw -dcf f.Z f
 
 group "stdin and --"
 IN=in.gz diff_gzip stdin_file -d
