@@ -3,7 +3,7 @@
 # Runs apt-get non-interactively (as root, or through sudo when available).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config zlib1g-dev libdeflate-dev libisal-dev libgtest-dev googletest
-      gzip pigz isal libdeflate-tools groff-base man-db bash-completion dpkg-dev file)
+      gzip pigz isal libdeflate-tools ncompress groff-base man-db bash-completion dpkg-dev file)
 [ "${1:-}" = "--bench" ] && pkgs+=(hyperfine python3 python3-matplotlib time)
 [ "${1:-}" = "--fuzz" ] && pkgs+=(clang libclang-rt-dev)
 missing=()

@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
     std::fputs((options.show_license ? license_text() : version_text()).c_str(), stdout);
     return kExitOk;
   }
+  if (auto problem = check_suffix(options)) {
+    std::fprintf(stderr, "rigz: %s\n", problem->c_str());
+    return kExitError;
+  }
   install_signal_handlers();
   return run(options);
 }

@@ -1,8 +1,8 @@
 // Like gzip -l, the sizes come from the file size and the last member's ISIZE trailer
 // (so they are those of the last member for multi-member files, and wrap at 4 GiB, as
-// gzip's do); nothing is decompressed. Files whose members carry their own size in the
-// header (rigz's "RZ" subfield, BGZF's "BC") are walked member by member instead, for
-// the true totals and the CRC of the whole.
+// gzip's do); regular files are also decompressed to check them, as gzip 1.12 does. Files whose members carry their own
+// size in the header (rigz's "RZ" subfield, BGZF's "BC") are walked member by member instead, for the true totals and
+// the CRC of the whole.
 #include "cli/list.h"
 
 #include <sys/stat.h>
@@ -17,7 +17,10 @@
 #include <vector>
 
 #include "cli/names.h"
+#include "decompress/decompress.h"
 #include "decompress/indexed_members.h"
+#include "decompress/lzw.h"
+#include "decompress/pack.h"
 #include "format/crc32.h"
 #include "io/error.h"
 #include "io/peek_input.h"
@@ -30,6 +33,22 @@ HeaderCheck check_first_header(const uint8_t* data, size_t len, bool at_end) {
       c.state = HeaderCheck::State::ok;
       c.kind = Detected::zlib;
       c.length = 2;
+      return c;
+    case Detected::pack:  // the magic; the rest is checked when decompressing
+      c.kind = Detected::pack;
+      c.state = HeaderCheck::State::ok;
+      c.length = 2;
+      return c;
+    case Detected::lzw:  // the magic and one byte of flags, checked when decompressing
+      c.kind = Detected::lzw;
+      if (len >= 3) {
+        c.state = HeaderCheck::State::ok;
+        c.length = 3;
+      } else if (at_end) {
+        c.problem = ": unexpected end of file";
+      } else {
+        c.state = HeaderCheck::State::need_more;
+      }
       return c;
     case Detected::zip:
       c.kind = Detected::zip;
@@ -77,7 +96,7 @@ HeaderCheck read_first_header(int fd) {
 }
 
 void Lister::print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed,
-                        uint64_t overhead, const std::string& name) {
+                        uint64_t overhead, const std::string& name, const char* method) {
   if (!header_printed_ && !quiet_) {
     if (verbose_) std::printf("method  crc     date  time  ");
     std::printf("%*s %*s  ratio uncompressed_name\n", 19, "compressed", 19, "uncompressed");
@@ -87,7 +106,7 @@ void Lister::print_line(bool totals, uint32_t crc, time_t date, uint64_t compres
     if (!totals) {
       static const char kMonths[][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-      std::printf("%5s %08x ", "defla", crc);
+      std::printf("%5s %08x ", method, crc);
       struct tm tm;
       if (localtime_r(&date, &tm))
         std::printf("%s%3d %02d:%02d ", kMonths[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min);
@@ -150,12 +169,14 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
         for (size_t n; (n = raw.read(buf.data(), buf.size())) != 0;) keep_tail(buf.data(), n);
     } catch (const Error& e) {
       report.error(path + ": " + e.what());
+      total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
       return;
     }
   }
   HeaderCheck hc = check_first_header(head.data(), head_len, true);
   if (hc.state != HeaderCheck::State::ok || size < hc.length + 8) {
     report.error(path + (hc.state == HeaderCheck::State::ok ? ": unexpected end of file" : hc.problem));
+    total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
     return;
   }
   const GzipHeader& h = hc.header;
@@ -167,6 +188,25 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
       uncompressed = t->uncompressed;
       overhead = t->overhead;
       crc = t->crc;
+    } else {
+      // gzip 1.12 decompresses what it lists: a corrupt file gets its error and no
+      // line, and a file of several members has its ratio taken over the whole file
+      // (no header left out). The sizes stay those of the trailer, as gzip's.
+      try {
+        FdInput in(fd);
+        NullOutput null;
+        DecompressOptions d;
+        auto r = decompress_gzip(in, null, d);
+        if (r.trailing_garbage) {  // gzip warns and lists nothing for the file
+          report.warning(path + ": decompression OK, trailing garbage ignored");
+          return;
+        }
+        if (r.members > 1) overhead = 0;
+      } catch (const Error& e) {
+        report.error(file_message(path, e.what()));
+        total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
+        return;
+      }
     }
   }
   // gzip shows the file's time, or with -N the one in the header; with -N also the
@@ -186,10 +226,28 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
                         const std::string& shown, Reporter& report, const std::string& path) {
   NullOutput null;
   ContainerDecompressResult r;
+  const char* method = "defla";
   try {
-    r = hc.kind == Detected::zlib ? decompress_zlib(in, null) : decompress_zip(in, null);
+    if (hc.kind == Detected::lzw) {
+      // gzip 1.12 lists a .Z file by decompressing it: method "compr", no CRC (shown as
+      // ffffffff, as gzip's manual has it), and all of the file counted as data.
+      auto z = decompress_lzw(in, null);
+      r.in_bytes = z.in_bytes;
+      r.out_bytes = z.out_bytes;
+      r.check = 0xffffffff;
+      method = "compr";
+    } else if (hc.kind == Detected::pack) {  // the same for pack (.z) files
+      auto z = decompress_pack(in, null);
+      r.in_bytes = z.in_bytes;
+      r.out_bytes = z.out_bytes;
+      r.check = 0xffffffff;
+      method = "pack ";
+    } else {
+      r = hc.kind == Detected::zlib ? decompress_zlib(in, null) : decompress_zip(in, null);
+    }
   } catch (const Error& e) {
     report.error(file_message(path, e.what()));
+    total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
     return;
   }
   // A file's size, as gzip lists it (the rest of a zip file with several entries is not read).
@@ -203,7 +261,7 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
     if (use_stored_name_ && !stored.empty() && stored != "-" && stored != "." && stored != "..")
       name = dir_name(shown) + stored;
   }
-  print_line(false, r.check, date, size, r.out_bytes, size - deflate_bytes, name);
+  print_line(false, r.check, date, size, r.out_bytes, size - deflate_bytes, name, method);
   ++files_;
   total_in_ += size;
   total_out_ += r.out_bytes;
@@ -211,7 +269,8 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
 }
 
 void Lister::finish() {
-  if (files_ > 1 && !quiet_) print_line(true, 0, 0, total_in_, total_out_, total_overhead_, "(totals)");
+  if (operands_ > 1 && files_ > 0 && !quiet_)
+    print_line(true, 0, 0, total_in_, total_out_, total_overhead_, "(totals)");
 }
 
 }  // namespace rigz::cli

@@ -39,20 +39,24 @@ class Lister {
       : verbose_(o.verbosity > 1),
         quiet_(o.verbosity == 0),
         use_stored_name_(o.restore_name),
-        use_stored_time_(o.restore_time) {}
+        use_stored_time_(o.restore_time),
+        operands_(o.files.size()) {}
   // Lists the gzip data on `fd` under the name `shown`; errors name `path`.
   void list_stream(int fd, const std::string& shown, Reporter& report, const std::string& path = "stdin");
-  void finish();  // totals line when more than one file was listed
+  // The totals line, as gzip: when the command line names more than one file (a directory
+  // walked by -r counts as one) and something was listed.
+  void finish();
 
  private:
   void print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed, uint64_t overhead,
-                  const std::string& name);
+                  const std::string& name, const char* method = "defla");
 
-  // zlib and zip: decompressed (to count) from `in`; `file_size` is 0 for a pipe.
+  // zlib, zip and .Z: decompressed (to count) from `in`; `file_size` is 0 for a pipe.
   void list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_size, time_t file_time,
                   const std::string& shown, Reporter& report, const std::string& path);
 
   bool verbose_, quiet_, use_stored_name_, use_stored_time_;
+  size_t operands_;  // files named on the command line
   bool header_printed_ = false;
   int files_ = 0;
   uint64_t total_in_ = 0, total_out_ = 0, total_overhead_ = 0;  // overhead: of the last file

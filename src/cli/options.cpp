@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -26,7 +27,8 @@ struct LongOption {
 constexpr char kProgress = 1, kNoProgress = 2;  // long-only options
 
 // Long options as gzip and pigz spell them; any unique prefix is accepted (getopt_long),
-// except for the `exact` ones.
+// except for the `exact` ones. gzip's come first and in gzip's order, which is the order
+// of the possibilities that an ambiguous prefix lists.
 constexpr LongOption kLongOptions[] = {
     {"stdout", 'c', false},
     {"to-stdout", 'c', false},
@@ -41,6 +43,7 @@ constexpr LongOption kLongOptions[] = {
     {"name", 'N', false},
     {"quiet", 'q', false},
     {"silent", 'q', false},
+    {"synchronous", 'Y', false},
     {"recursive", 'r', false},
     {"suffix", 'S', true},
     {"test", 't', false},
@@ -48,12 +51,11 @@ constexpr LongOption kLongOptions[] = {
     {"version", 'V', false},
     {"fast", '1', false},
     {"best", '9', false},
+    {"ascii", 'a', false},
+    {"rsyncable", 'R', false},
     {"processes", 'p', true},
     {"blocksize", 'b', true},
     {"independent", 'i', false},
-    {"synchronous", 'Y', false},
-    {"rsyncable", 'R', false},
-    {"ascii", 'a', false},
     // pigz 2.6's other options, and rigz's own.
     {"zlib", 'z', false, true},
     {"zip", 'K', false, true},
@@ -80,6 +82,15 @@ unsigned long parse_number(const std::string& opt, const std::string& value) {
   return v;
 }
 
+// gzip 1.12 takes from its GZIP variable only the options that change neither the mode
+// nor which files are written or removed: levels, -n/-N, -q/-v and --rsyncable. rigz
+// adds pigz's pure tuning options (-p, -b, -i), which pigz reads from GZIP too. The
+// RIGZ variable, like pigz's PIGZ, takes every option.
+bool allowed_in_gzip_variable(char c) {
+  return (c >= '0' && c <= '9') || c == 'n' || c == 'N' || c == 'q' || c == 'v' || c == 'R' || c == 'p' || c == 'b' ||
+         c == 'i';
+}
+
 class Parser {
  public:
   explicit Parser(Options& o) : o_(o) {}
@@ -91,7 +102,7 @@ class Parser {
         o_.to_stdout = true;
         break;
       case 'd':
-        o_.mode = Mode::decompress;
+        raise_mode(Mode::decompress);
         break;
       case 'f':
         o_.force = true;
@@ -103,7 +114,7 @@ class Parser {
         o_.keep = true;
         break;
       case 'l':
-        o_.mode = Mode::list;
+        raise_mode(Mode::list);
         break;
       case 'L':
         o_.show_license = true;
@@ -121,11 +132,10 @@ class Parser {
         o_.recursive = true;
         break;
       case 'S':
-        if (value.empty() || value.find('/') != std::string::npos) usage_error("invalid suffix '" + value + "'");
-        o_.suffix = value;
+        o_.suffix = value;  // checked once all options are read (check_suffix)
         break;
       case 't':
-        o_.mode = Mode::test;
+        raise_mode(Mode::test);
         break;
       case 'v':
         o_.verbosity = o_.verbosity < 1 ? 2 : o_.verbosity + 1;
@@ -213,6 +223,7 @@ class Parser {
 
   // Parses a list of arguments; files go to o_.files unless `allow_files` is false.
   void parse(const std::vector<std::string>& args, bool allow_files, const char* where) {
+    gzip_variable_ = std::strcmp(where, "GZIP") == 0;
     bool only_files = false;
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& a = args[i];
@@ -242,6 +253,8 @@ class Parser {
           continue;
         }
         if (c == kProgress || c == kNoProgress) usage_error("invalid option -- '\\" + std::to_string(c) + "'");
+        if (gzip_variable_ && !allowed_in_gzip_variable(c))
+          usage_error(std::string("-") + c + ": option not valid in GZIP environment variable");
         if (takes_value(c)) {
           std::string value = a.substr(j + 1);
           if (value.empty()) {
@@ -257,6 +270,10 @@ class Parser {
   }
 
  private:
+  void raise_mode(Mode m) {
+    if (m > o_.mode) o_.mode = m;
+  }
+
   void long_option(const std::string& a, const std::vector<std::string>& args, size_t& i) {
     std::string name = a.substr(2), value;
     bool has_value = false;
@@ -266,21 +283,29 @@ class Parser {
       has_value = true;
     }
     const LongOption* match = nullptr;
-    int matches = 0;
+    std::string possibilities;  // getopt_long's list: the first match, then those that differ from it
+    bool ambiguous = false;
     for (const auto& lo : kLongOptions) {
       if (name == lo.name) {
         match = &lo;
-        matches = 1;
+        ambiguous = false;
         break;
       }
       if (!lo.exact && std::strncmp(lo.name, name.c_str(), name.size()) == 0) {
         // Prefixes of two spellings of one option (--std for --stdout) are not ambiguous.
-        if (!match || match->short_name != lo.short_name) ++matches;
-        match = &lo;
+        if (!match) {
+          match = &lo;
+          possibilities = " '--" + std::string(lo.name) + "'";
+        } else if (match->short_name != lo.short_name) {
+          ambiguous = true;
+          possibilities += " '--" + std::string(lo.name) + "'";
+        }
       }
     }
     if (!match || name.empty()) usage_error("unrecognized option '" + a + "'");
-    if (matches > 1) usage_error("option '" + a + "' is ambiguous");
+    if (ambiguous) usage_error("option '" + a + "' is ambiguous; possibilities:" + possibilities);
+    if (gzip_variable_ && !allowed_in_gzip_variable(match->short_name))
+      usage_error("--" + std::string(match->name) + ": option not valid in GZIP environment variable");
     if (match->takes_value && !has_value) {
       if (++i >= args.size()) usage_error("option '--" + std::string(match->name) + "' requires an argument");
       value = args[i];
@@ -291,6 +316,7 @@ class Parser {
   }
 
   Options& o_;
+  bool gzip_variable_ = false;  // parsing $GZIP: gzip's restrictions apply
 };
 
 std::vector<std::string> split_env(const char* text) {
@@ -316,7 +342,12 @@ Options parse_options(int argc, char** argv) {
     o.to_stdout = true;
   }
   Parser parser(o);
-  parser.parse(split_env(std::getenv("GZIP")), false, "GZIP");
+  const auto gzip_variable = split_env(std::getenv("GZIP"));
+  parser.parse(gzip_variable, false, "GZIP");
+  // As gzip 1.12: a GZIP variable with options in it draws a warning (on stderr, exit
+  // status unchanged) unless those options make rigz quiet.
+  if (!gzip_variable.empty() && o.verbosity > 0)
+    std::fputs("rigz: warning: GZIP environment variable is deprecated; use an alias or script\n", stderr);
   parser.parse(split_env(std::getenv("RIGZ")), false, "RIGZ");
   parser.parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), true, "");
   if (o.threads == 0) {
@@ -324,6 +355,12 @@ Options parse_options(int argc, char** argv) {
     o.threads = n > 0 ? static_cast<unsigned>(n) : 1;
   }
   return o;
+}
+
+std::optional<std::string> check_suffix(const Options& o) {
+  // gzip's limit: a suffix of 1 to 30 bytes (its message, without the --help hint).
+  if (o.suffix.empty() || o.suffix.size() > 30) return "invalid suffix '" + o.suffix + "'";
+  return std::nullopt;
 }
 
 std::string help_text(const std::string& prog) {

@@ -8,6 +8,8 @@
 
 namespace rigz::cli {
 
+// In rising rank: when several are given, the highest wins whatever the order (gzip's
+// rule: -l lists even with -t or -d, -t tests even with -d; pigz lets a later -d undo -t).
 enum class Mode { compress, decompress, test, list };
 enum class Format { gzip, zlib, zip };                 // -z: zlib, -K: zip
 enum class Strategy { normal, huffman, rle };          // -H, -U
@@ -43,6 +45,10 @@ struct Options {
 // rigzcat decompress to stdout), after the options in $GZIP and $RIGZ. Throws
 // rigz::Error(usage) with gzip's wording on a bad option.
 Options parse_options(int argc, char** argv);
+
+// gzip's check of -S once all options are read (after --help and --version, which win):
+// the message for an unusable suffix, or nothing.
+std::optional<std::string> check_suffix(const Options& o);
 
 std::string help_text(const std::string& prog);
 std::string version_text();

@@ -3,14 +3,30 @@
 #include <cstdio>
 
 namespace rigz::cli {
+namespace {
+
+// gzip starts its messages about the compressed data itself with a new line (they may
+// come in the middle of a -v line, "f.gz:\t"); rigz does the same, so that the two
+// programs' stderr match line for line. Messages about files, options and headers
+// (unknown method, encrypted, header checksum) start on the line as they are.
+bool starts_on_new_line(const std::string& msg) {
+  for (const char* what :
+       {": not in gzip format", ": unexpected end of file", ": invalid compressed data--",
+        ": decompression OK, trailing garbage ignored", ": decompression OK, trailing zero bytes ignored",
+        ": corrupt input.", ": compressed with ", ": invalid compressed data -- ", ": too many leaves in Huffman tree"})
+    if (msg.find(what) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
 
 void Reporter::error(const std::string& msg) {
-  std::fprintf(stderr, "rigz: %s\n", msg.c_str());
+  std::fprintf(stderr, "%srigz: %s\n", starts_on_new_line(msg) ? "\n" : "", msg.c_str());
   exit_code_ = 1;
 }
 
 void Reporter::warning(const std::string& msg) {
-  if (verbosity_ > 0) std::fprintf(stderr, "rigz: %s\n", msg.c_str());
+  if (verbosity_ > 0) std::fprintf(stderr, "%srigz: %s\n", starts_on_new_line(msg) ? "\n" : "", msg.c_str());
   if (exit_code_ == 0) exit_code_ = 2;
 }
 

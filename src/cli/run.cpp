@@ -23,6 +23,8 @@
 #include "cli/reporter.h"
 #include "compress/compress.h"
 #include "decompress/decompress.h"
+#include "decompress/lzw.h"
+#include "decompress/pack.h"
 #include "format/deflate_container.h"
 #include "format/zip_format.h"
 #include "io/error.h"
@@ -74,6 +76,7 @@ class Runner {
   struct Outcome {
     uint64_t in = 0, out = 0, overhead = 0;
     bool trailing_garbage = false;  // decompressed, with a warning
+    bool trailing_zeros = false;    // decompressed, zero bytes after the data (a warning with -v)
     bool more_entries = false;      // a zip file's first entry only, with a warning
   };
 
@@ -102,7 +105,11 @@ class Runner {
   bool no_output_file() const { return o_.to_stdout || testing() || listing(); }
   // The messages that -r keeps quiet unless -v: "already has .gz suffix", "unknown suffix".
   bool name_warnings() const { return o_.verbosity > 1 || (!o_.recursive && o_.verbosity > 0); }
-  bool pass_through() const { return o_.force && o_.to_stdout && o_.mode == Mode::decompress; }
+  // gzip -cdf (and -tf, which writes to no file either): data that is not compressed is
+  // copied as it is.
+  bool pass_through() const {
+    return o_.force && (o_.to_stdout || testing()) && (o_.mode == Mode::decompress || testing());
+  }
 
   // Reports an exception from the library for `name` (the input, or the output for
   // write errors). A reader that went away (EPIPE) ends the run quietly, as gzip's
@@ -206,43 +213,80 @@ class Runner {
     switch (detect_container(in.data(), in.size())) {
       case Detected::zlib: {
         auto r = decompress_zlib(in, out);
-        return {r.in_bytes, r.out_bytes, r.overhead, r.trailing_garbage, false};
+        return {r.in_bytes, r.out_bytes, r.overhead, r.trailing_garbage, false, false};
       }
       case Detected::zip: {
         auto r = decompress_zip(in, out);
-        return {r.in_bytes, r.out_bytes, r.overhead, false, r.more_entries};
+        return {r.in_bytes, r.out_bytes, r.overhead, false, false, r.more_entries};
+      }
+      case Detected::lzw: {  // gzip's ratio for .Z counts the whole file as data
+        auto r = decompress_lzw(in, out);
+        return {r.in_bytes, r.out_bytes, 0, false, false, false};
+      }
+      case Detected::pack: {
+        auto r = decompress_pack(in, out);
+        return {r.in_bytes, r.out_bytes, 0, false, false, false};
       }
       default: {
         DecompressOptions d;
         d.pass_through = pass_through();
         d.threads = o_.threads;
         auto r = decompress_gzip(in, out, d);
-        return {r.in_bytes, r.out_bytes, gzip_header_length + kGzipTrailerSize, r.trailing_garbage, false};
+        // gzip's ratio leaves out one header and trailer, and none when anything follows
+        // the first member (another member, zeros or garbage).
+        const bool one_member = r.members <= 1 && !r.trailing_garbage && !r.trailing_zeros;
+        return {r.in_bytes,         r.out_bytes,      one_member ? gzip_header_length + kGzipTrailerSize : 0,
+                r.trailing_garbage, r.trailing_zeros, false};
       }
     }
   }
 
+  // -v: gzip writes "NAME:\t" when a file's job starts (its header read, its output
+  // created) and the rest of the line when it ends, so that messages about the data
+  // ("\nrigz: f.gz: ...") come between the two. With a progress line on the terminal
+  // the name waits until that line is gone.
+  void announce(const std::string& name, bool now) {
+    if (now && !name.empty()) report_.info(name + ":\t");
+  }
+
   // Runs expand() on `fd` with a progress line; the warnings it gives come after the
-  // line is gone.
-  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length, bool writes_stdout) {
+  // line is gone. `verbose_name` is announced (-v) for a file, empty for stdin.
+  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length, bool writes_stdout,
+                    const std::string& verbose_name = "") {
     Outcome r;
+    bool progress_shown = false;
     {
       auto progress = start_progress(name, fd, writes_stdout);
+      progress_shown = progress != nullptr;
+      announce(verbose_name, !progress_shown);
       FdInput raw(fd);
       CountingInput counted(raw, progress.get());
       PeekInput in(counted, kPeekSize);
       r = expand(in, out, gzip_header_length);
     }
+    announce(verbose_name, progress_shown);
     if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
+    // gzip ignores zero bytes after the last member silently, but with -v it warns of
+    // them (exit status 2).
+    if (r.trailing_zeros && o_.verbosity > 1) report_.warning(name + ": decompression OK, trailing zero bytes ignored");
     if (r.more_entries) report_.warning(name + " has more than one entry--rest ignored");
     return r;
   }
 
-  Outcome compress_fd(const std::string& name, int fd, OutputStream& out, const Source& src, bool writes_stdout) {
-    auto progress = start_progress(name, fd, writes_stdout);
-    FdInput raw(fd);
-    CountingInput in(raw, progress.get());
-    return compress_stream(in, out, src);
+  Outcome compress_fd(const std::string& name, int fd, OutputStream& out, const Source& src, bool writes_stdout,
+                      const std::string& verbose_name = "") {
+    Outcome r;
+    bool progress_shown = false;
+    {
+      auto progress = start_progress(name, fd, writes_stdout);
+      progress_shown = progress != nullptr;
+      announce(verbose_name, !progress_shown);
+      FdInput raw(fd);
+      CountingInput in(raw, progress.get());
+      r = compress_stream(in, out, src);
+    }
+    announce(verbose_name, progress_shown);
+    return r;
   }
 
   static std::string compress_ratio(const Outcome& r) {
@@ -447,20 +491,20 @@ class Runner {
     if (o_.to_stdout) {
       FdOutput out(STDOUT_FILENO);
       try {
-        r = compress_fd(name, in_fd, out, src, true);
+        r = compress_fd(name, in_fd, out, src, true, name);
         sync_stdout();
       } catch (const Error& e) {
         fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
         return;
       }
-      report_.info(name + ":\t" + compress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
+      report_.info(compress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
       return;
     }
     bool overwrite = false;
     if (!may_write(out_name, overwrite)) return;
     try {
       OutputFile out(out_name);
-      r = compress_fd(name, in_fd, out.stream(), src, false);
+      r = compress_fd(name, in_fd, out.stream(), src, false, name);
       out.set_metadata(st);
       out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {
@@ -469,8 +513,7 @@ class Runner {
     }
     if (o_.synchronous) sync_directory(out_name);
     remove_input(name);
-    report_.info(name + ":\t" + compress_ratio(r) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name +
-                 "\n");
+    report_.info(compress_ratio(r) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name + "\n");
   }
 
   void decompress_file(const std::string& name, int in_fd, const struct stat& st) {
@@ -501,25 +544,25 @@ class Runner {
     if (testing()) {
       NullOutput null;
       try {
-        expand_fd(name, in_fd, null, header_length, false);
+        expand_fd(name, in_fd, null, header_length, false, name);
       } catch (const Error& e) {
         fail(name, e);
         return;
       }
-      report_.info(name + ":\t OK\n");
+      report_.info(" OK\n");
       return;
     }
     Outcome r;
     if (o_.to_stdout) {
       FdOutput out(STDOUT_FILENO);
       try {
-        r = expand_fd(name, in_fd, out, header_length, true);
+        r = expand_fd(name, in_fd, out, header_length, true, name);
         sync_stdout();
       } catch (const Error& e) {
         fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
         return;
       }
-      report_.info(name + ":\t" + decompress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
+      report_.info(decompress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
       return;
     }
     // -N: the stored name (its last component), beside the compressed file; -M: the
@@ -539,18 +582,22 @@ class Runner {
     if (!may_write(out_name, overwrite)) return;
     try {
       OutputFile out(out_name);
-      r = expand_fd(name, in_fd, out.stream(), header_length, false);
+      r = expand_fd(name, in_fd, out.stream(), header_length, false, name);
       out.set_metadata(st);
       if (o_.restore_time && stored_time > 0) out.set_mtime(stored_time);
       out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {
-      fail(e.kind() == Error::Kind::write ? out_name : name, e);
+      // A corrupt .Z file loses its output (written to a temporary file); as gzip, say
+      // how to get what precedes the damage.
+      if (e.kind() == Error::Kind::data && std::string(e.what()) == "corrupt input.")
+        fail(name, Error(Error::Kind::data, "corrupt input. Use rigzcat to recover some data."));
+      else
+        fail(e.kind() == Error::Kind::write ? out_name : name, e);
       return;
     }
     if (o_.synchronous) sync_directory(out_name);
     remove_input(name);
-    report_.info(name + ":\t" + decompress_ratio(r) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name +
-                 "\n");
+    report_.info(decompress_ratio(r) + " -- " + (o_.keep ? "created " : "replaced with ") + out_name + "\n");
   }
 
   void list_file(const std::string& name, int fd) {

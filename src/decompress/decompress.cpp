@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "decompress/indexed_members.h"
-#include "io/input_window.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
+#include "io/input_window.h"
 
 namespace rigz {
 namespace {
@@ -95,7 +95,23 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     Next next = read_header(r, h, first);
     if (next == Next::end) break;
     if (next == Next::trailing) {
+      if (opts.pass_through) {
+        // gzip -cdf: what follows the last member is not gzip, so it is copied as it is,
+        // zeros too, like a whole file that is not gzip; no warning.
+        do {
+          while (r.size() > 0) {
+            std::vector<uint8_t>& buf = sink.acquire();
+            const size_t n = std::min(r.size(), buf.size());
+            std::memcpy(buf.data(), r.data(), n);
+            sink.submit(n);
+            res.out_bytes += n;
+            r.consume(n);
+          }
+        } while (r.refill());
+        break;
+      }
       res.trailing_garbage = !only_zeros(r);
+      res.trailing_zeros = !res.trailing_garbage;
       break;
     }
     if (first) res.first_header = h;

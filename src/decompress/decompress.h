@@ -11,7 +11,8 @@ namespace rigz {
 
 struct DecompressOptions {
   // With pass_through, input that does not start with the gzip magic is copied to the
-  // output unchanged (gzip -cdf / zcat -f behaviour).
+  // output unchanged (gzip -cdf / zcat -f behaviour), and so is anything after the last
+  // member that is not another member (no trailing-garbage warning then).
   bool pass_through = false;
   // Workers for members whose boundaries are indexed (rigz's own output, BGZF).
   unsigned threads = 1;
@@ -22,6 +23,7 @@ struct DecompressResult {
   uint64_t out_bytes = 0;  // bytes written
   unsigned members = 0;
   bool trailing_garbage = false;  // non-zero data after the last member (a warning)
+  bool trailing_zeros = false;    // only zero bytes after it (gzip -v warns of them)
   bool passed_through = false;    // input was not gzip and was copied
   GzipHeader first_header;        // of the first member (for -N)
 };

@@ -344,6 +344,8 @@ bool inflates(const uint8_t* data, size_t len) {
 
 Detected detect_container(const uint8_t* data, size_t len) {
   if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) return Detected::gzip;
+  if (len >= 2 && data[0] == 0x1f && data[1] == 0x9d) return Detected::lzw;
+  if (len >= 2 && data[0] == 0x1f && data[1] == 0x1e) return Detected::pack;
   // A zlib stream that needs a preset dictionary cannot be decompressed: not zlib here.
   if (check_zlib_header(data, len) == ZlibHeaderStatus::ok && inflates(data + 2, len - 2)) return Detected::zlib;
   if (len >= 4 && get_le32(data) == kZipLocalSignature) return Detected::zip;

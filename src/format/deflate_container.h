@@ -44,7 +44,8 @@ struct ContainerResult {
 // I/O failure (Error::resource when zlib cannot start).
 ContainerResult compress_container(InputStream& in, OutputStream& out, const ContainerCompressOptions& opts);
 
-enum class Detected { gzip, zlib, zip, other };
+// lzw: compress (.Z), 1f 9d; pack: pack (.z), 1f 1e
+enum class Detected { gzip, zlib, zip, lzw, pack, other };
 // Which format the first bytes of an input announce: the gzip magic 1f 8b, a zlib
 // header (see check_zlib_header), or a zip local header signature "PK\3\4".
 // Two bytes decide gzip and zlib; zip needs four.

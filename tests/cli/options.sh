@@ -55,7 +55,7 @@ assert_out_same text "--uncompress -c"
 run "$RIGZ" -d --to-stdout -- level6.gz
 assert_out_same text "-d --to-stdout --"
 # Mistakes: exit status 1 and a message, as gzip.
-for bad in -x --bogus --s --std=1 -p -p0 -px "-p -1" -b -b31 -bx -13 -99 "-S /x" "--suffix="; do
+for bad in -x --bogus --s --std=1 -p -p0 -px "-p -1" -b -b31 -bx -13 -99 "-S xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "--suffix="; do
   run "$RIGZ" $bad -c text
   check_rc 1 "rigz $bad"
   assert_out_empty "rigz $bad writes nothing"

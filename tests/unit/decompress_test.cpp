@@ -128,6 +128,23 @@ TEST(Decompress, TrailingZerosAreIgnored) {
   }
 }
 
+// gzip -cdf: what follows the last member (zeros or not) is copied to the output as it is.
+TEST(Decompress, PassThroughCopiesWhatFollowsTheMembers) {
+  Bytes d = test::make_data(10000, 8);
+  const Bytes tails[] = {{'x', 'y', '\n'}, {0, 0, 0}, {0, 0, 'z'}};
+  for (const Bytes& tail : tails) {
+    for (unsigned threads : kThreadCounts) {
+      DecompressOptions o;
+      o.pass_through = true;
+      o.threads = threads;
+      DecompressResult r;
+      EXPECT_EQ(test::decompress(cat({rigz_gzip(d), rigz_gzip(d), tail}), &r, o), cat({d, d, tail}));
+      EXPECT_FALSE(r.trailing_garbage);
+      EXPECT_EQ(r.members, 2u);
+    }
+  }
+}
+
 TEST(Decompress, TrailingGarbageIsFlagged) {
   Bytes d = test::make_data(10000, 6);
   const Bytes garbages[] = {{'x'}, {'h', 'e', 'l', 'l', 'o'}, {0, 0, 0, 'x'}, {0x1f, 0x8c, 0, 0, 0, 0, 0, 0, 0, 0}};
