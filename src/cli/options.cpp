@@ -181,6 +181,7 @@ class Parser {
         o_.strategy = Strategy::rle;
         break;
       case 'm':
+      case 'T':  // pigz's older spelling of -m, which pigz 2.6 still takes
         o_.store_time = false;
         o_.restore_time = false;
         break;
@@ -385,7 +386,7 @@ Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
   -K, --zip            Compress to a single-entry PKZip file, suffix .zip
   -l, --list           List compressed file contents
   -L, --license        Display software license
-  -m, --no-time        Do not save or restore the timestamp (after -N: the name only)
+  -m, -T, --no-time    Do not save or restore the timestamp (after -N: the name only)
   -M, --time           Save or restore the timestamp (after -n: the timestamp only)
   -n, --no-name        Do not save or restore the original name and timestamp
   -N, --name           Save or restore the original name and timestamp

@@ -324,9 +324,9 @@ h=$("$RIGZ" -H -c text | wc -c)
 d=$("$RIGZ" -c text | wc -c)
 [ "$h" -gt "$d" ] && ok || fail "-H ($h bytes) is not larger than the default ($d)"
 
-# ---- -m, -M, -n, -N: what the gzip header stores, as pigz stores it
-group "-m -M -n -N"
-for opts in "" "-m" "-M" "-n" "-N" "-nM" "-Nm" "-mN" "-Mn" "-m -C c"; do
+# ---- -m (-T), -M, -n, -N: what the gzip header stores, as pigz stores it
+group "-m -M -T -n -N"
+for opts in "" "-m" "-M" "-T" "-n" "-N" "-nM" "-Nm" "-NT" "-mN" "-Mn" "-m -C c"; do
   # shellcheck disable=SC2086
   pigz -c $opts small >p.gz
   # shellcheck disable=SC2086
