@@ -12,9 +12,10 @@
 #include <vector>
 
 #include "decompress/indexed_members.h"
-#include "io/input_window.h"
+#include "decompress/speculative/parallel_member.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
+#include "io/input_window.h"
 
 namespace rigz {
 namespace {
@@ -99,6 +100,19 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       break;
     }
     if (first) res.first_header = h;
+    if (spec::use_parallel_member(r, opts.threads)) {
+      // Any member of some size: chunks decoded speculatively by the workers.
+      const spec::MemberCheck check = spec::inflate_member_parallel(r, sink, opts.threads);
+      res.out_bytes += check.size;
+      if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
+      uint32_t crc, isize;
+      read_gzip_trailer(r.data(), crc, isize);
+      r.consume(kGzipTrailerSize);
+      if (crc != check.crc) corrupt("invalid compressed data--crc error");
+      if (isize != static_cast<uint32_t>(check.size)) corrupt("invalid compressed data--length error");
+      ++res.members;
+      continue;
+    }
     isal_inflate_init(state.get());
     state->crc_flag = ISAL_GZIP_NO_HDR;
     for (;;) {

@@ -1,0 +1,298 @@
+#include "decompress/speculative/parallel_member.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "compress/work_queue.h"
+#include "decompress/speculative/chunk_decoder.h"
+#include "format/crc32.h"
+#include "io/error.h"
+
+namespace rigz::spec {
+namespace {
+
+[[noreturn]] void corrupt(const char* why) { throw Error(Error::Kind::data, why); }
+constexpr const char* kFormatViolated = "invalid compressed data--format violated";
+
+struct Job {
+  uint64_t seq = 0;
+  std::vector<uint8_t> input;
+  ChunkRequest req;
+  Chunk chunk;
+};
+
+class ParallelMember {
+ public:
+  ParallelMember(InputWindow& in, BufferedWriter& sink, unsigned threads)
+      : in_(in),
+        sink_(sink),
+        cfg_(speculate_config()),
+        base_(in.consumed()),
+        max_inflight_(2 * threads),
+        todo_(2 * threads),
+        free_(2 * threads) {
+    for (unsigned i = 0; i < max_inflight_; ++i) {
+      jobs_.push_back(std::make_unique<Job>());
+      free_.push(jobs_.back().get());
+    }
+    for (unsigned i = 0; i < threads; ++i)
+      workers_.emplace_back([this] { errors_.run([this] { work(); }, [this] { stop(); }); });
+  }
+  ~ParallelMember() {
+    stop();
+    for (auto& t : workers_) t.join();
+  }
+
+  MemberCheck run();
+
+ private:
+  void stop() {
+    cancel_ = true;
+    todo_.close();
+    done_.close();
+    free_.close();
+  }
+  void work() {
+    ChunkDecoder decoder;
+    while (auto job = todo_.pop()) {
+      decoder.decode((*job)->req, (*job)->chunk);
+      done_.put((*job)->seq, *job);
+    }
+  }
+
+  uint64_t rel() const { return in_.consumed() - base_; }  // member offset of in_.data()
+  void consume_to(uint64_t byte) {
+    if (byte > rel()) in_.consume(static_cast<size_t>(byte - rel()));
+  }
+  void schedule();
+  uint64_t bits_at(uint64_t bit);
+  void emit(const uint8_t* data, size_t n);
+  void emit_chunk(const Chunk& c);
+  bool redo(uint64_t stop_bit);
+
+  InputWindow& in_;
+  BufferedWriter& sink_;
+  const SpeculateConfig& cfg_;
+  const uint64_t base_;
+  const unsigned max_inflight_;
+  std::vector<std::unique_ptr<Job>> jobs_;
+  BoundedQueue<Job*> todo_, free_;
+  ReorderBuffer<Job*> done_;
+  std::vector<std::thread> workers_;
+  FirstError errors_;
+  std::atomic<bool> cancel_{false};
+
+  uint64_t next_seq_ = 0;
+  uint64_t stats_used_ = 0;
+  unsigned inflight_ = 0;
+  bool input_done_ = false;  // a chunk reaching the end of input was scheduled
+  bool eof_ = false;
+
+  uint64_t end_bit_ = 0;  // the verified block boundary the output has reached
+  MemberCheck check_;
+  std::vector<uint8_t> window_ = std::vector<uint8_t>(kWindowSize);  // last `have_` bytes valid
+  size_t have_ = 0;
+  std::vector<uint8_t> resolved_;
+  Inflater<uint8_t> sequential_;
+  std::vector<uint8_t> history_;
+};
+
+// Hands chunks to the workers while fewer than max_inflight_ are out. Chunk k looks for a
+// start from byte k * chunk_bytes and ends at the first block boundary at or past byte
+// (k + 1) * chunk_bytes; it gets its input up to twice the chunk size (a block that runs
+// further makes it give up, and the sequential decoder covers it).
+void ParallelMember::schedule() {
+  const uint64_t c = cfg_.chunk_bytes;
+  while (inflight_ < max_inflight_ && !input_done_) {
+    auto slot = free_.pop();
+    if (!slot) return;
+    Job* job = *slot;
+    const uint64_t seq = next_seq_++;
+    const uint64_t lo = std::max(seq * c, rel());
+    uint64_t hi = seq * c + 2 * c;
+    bool last = false;
+    if (!in_.ensure(static_cast<size_t>(hi > rel() ? hi - rel() : 0))) {
+      hi = rel() + in_.size();
+      last = true;
+      input_done_ = true;
+    }
+    job->seq = seq;
+    job->input.assign(in_.data() + (lo - rel()), in_.data() + (std::max(lo, hi) - rel()));
+    ChunkRequest& r = job->req;
+    r.in = job->input.data();
+    r.size = job->input.size();
+    r.last = last;
+    r.base_bit = lo * 8;
+    r.from_bit = lo * 8;
+    r.known_start = seq == 0;
+    r.stop_bit = (seq + 1) * c * 8;
+    r.max_output = cfg_.max_chunk_output;
+    r.cancel = &cancel_;
+    ++inflight_;
+    if (!todo_.push(job)) return;
+  }
+}
+
+// The stream's bits from `bit` on (at least 3 valid, zeros past the end).
+uint64_t ParallelMember::bits_at(uint64_t bit) {
+  const uint64_t byte = bit / 8;
+  in_.ensure(static_cast<size_t>(byte - rel() + 2));
+  uint64_t v = 0;
+  for (uint64_t i = 0; i < 2 && byte + i - rel() < in_.size(); ++i)
+    v |= uint64_t(in_.data()[byte + i - rel()]) << (8 * i);
+  return v >> (bit % 8);
+}
+
+void ParallelMember::emit(const uint8_t* data, size_t n) {
+  check_.crc = crc32_update(check_.crc, data, n);
+  check_.size += n;
+  if (n >= kWindowSize) {
+    std::memcpy(window_.data(), data + n - kWindowSize, kWindowSize);
+  } else {
+    std::memmove(window_.data(), window_.data() + n, kWindowSize - n);
+    std::memcpy(window_.data() + kWindowSize - n, data, n);
+  }
+  have_ = std::min(kWindowSize, have_ + n);
+  while (n > 0) {
+    std::vector<uint8_t>& buf = sink_.acquire();
+    const size_t piece = std::min(n, buf.size());
+    std::memcpy(buf.data(), data, piece);
+    sink_.submit(piece);
+    data += piece;
+    n -= piece;
+  }
+}
+
+// Replaces the markers of a verified chunk with the window's bytes. A marker before the
+// start of the output is a distance too far back: the data is corrupt.
+void ParallelMember::emit_chunk(const Chunk& c) {
+  resolved_.resize(c.wide_len);
+  const uint16_t* w = c.wide.data.get() + kWindowSize;
+  const size_t lowest = kWindowSize - have_;
+  for (size_t i = 0; i < c.wide_len; ++i) {
+    const uint16_t s = w[i];
+    if (s & kMarker) {
+      const size_t idx = s & (kMarker - 1);
+      if (idx < lowest) corrupt(kFormatViolated);
+      resolved_[i] = window_[idx];
+    } else {
+      resolved_[i] = static_cast<uint8_t>(s);
+    }
+  }
+  emit(resolved_.data(), resolved_.size());
+  if (c.narrow_len) emit(c.narrow.data.get() + kWindowSize, c.narrow_len);
+  end_bit_ = c.end_bit;
+}
+
+// Decodes from end_bit_ with the known window up to the first block boundary at or past
+// `stop_bit`, or to the end of the final block (returns true then).
+bool ParallelMember::redo(uint64_t stop_bit) {
+  constexpr size_t kOut = size_t(1) << 20;
+  history_.resize(kWindowSize + kOut);
+  std::memcpy(history_.data(), window_.data(), kWindowSize);
+  size_t o = kWindowSize;
+  consume_to(end_bit_ / 8);
+  uint64_t bit = end_bit_ - rel() * 8;
+  sequential_.start_at_header();
+  for (;;) {
+    const uint64_t stop = stop_bit > rel() * 8 ? stop_bit - rel() * 8 : 0;
+    Step s = sequential_.run(in_.data(), in_.size(), eof_, bit, history_.data(), o, history_.size(),
+                             kWindowSize - have_, stop);
+    bit = s.bit;
+    if (s.stop == Stop::need_input) {
+      consume_to(rel() + bit / 8);
+      bit %= 8;
+      if (!in_.refill()) eof_ = true;
+      o = s.out_pos;
+      continue;
+    }
+    emit(history_.data() + kWindowSize, s.out_pos - kWindowSize);
+    o = kWindowSize;
+    std::memcpy(history_.data(), window_.data(), kWindowSize);
+    if (s.stop == Stop::output_full) continue;
+    if (s.stop == Stop::truncated) corrupt("unexpected end of file");
+    if (s.stop == Stop::error) corrupt(kFormatViolated);
+    end_bit_ = rel() * 8 + bit;
+    return s.stop == Stop::final_block;
+  }
+}
+
+MemberCheck ParallelMember::run() {
+  const uint64_t c = cfg_.chunk_bytes;
+  bool final = false;
+  for (uint64_t seq = 0; !final; ++seq) {
+    schedule();
+    if (seq == next_seq_) {
+      // No chunk left (the input ended before the final block): decode to the end.
+      final = redo(UINT64_MAX);
+      break;
+    }
+    auto slot = done_.take_next();
+    if (!slot) break;
+    Job* job = *slot;
+    --inflight_;
+    const Chunk& chunk = job->chunk;
+    bool used = false;
+    if (chunk.ok) {
+      // A start beyond the verified end: decode up to it, and see whether the stream
+      // reaches it at a block boundary.
+      if (!matches(chunk.start, end_bit_, bits_at(end_bit_)) && chunk.start.earliest() > end_bit_)
+        final = redo(chunk.start.earliest());
+      if (!final && matches(chunk.start, end_bit_, bits_at(end_bit_))) {
+        emit_chunk(chunk);
+        final = chunk.final;
+        used = true;
+        ++stats_used_;
+      }
+    }
+    if (!used && !final) final = redo((seq + 1) * c * 8);
+    free_.push(job);
+    consume_to(end_bit_ / 8);
+  }
+  errors_.rethrow();
+  consume_to((end_bit_ + 7) / 8);
+  if (std::getenv("RIGZ_SPECULATE_STATS"))
+    std::fprintf(stderr, "rigz: speculative member: %llu chunks, %llu used\n", (unsigned long long)next_seq_,
+                 (unsigned long long)stats_used_);
+  return check_;
+}
+
+}  // namespace
+
+const SpeculateConfig& speculate_config() {
+  static const SpeculateConfig cfg = [] {
+    SpeculateConfig c;
+    const char* mode = std::getenv("RIGZ_SPECULATE");
+    if (mode && std::string(mode) == "off") c.enabled = false;
+    if (mode && std::string(mode) == "force") {
+      c.min_threads = 1;
+      c.chunk_bytes = size_t(32) << 10;
+    }
+    if (const char* chunk = std::getenv("RIGZ_SPECULATE_CHUNK")) {
+      const long long n = std::atoll(chunk);
+      if (n >= 1024) c.chunk_bytes = static_cast<size_t>(n);
+    }
+    return c;
+  }();
+  return cfg;
+}
+
+bool use_parallel_member(InputWindow& in, unsigned threads) {
+  const SpeculateConfig& cfg = speculate_config();
+  if (!cfg.enabled || threads < cfg.min_threads) return false;
+  if (cfg.min_threads == 1) return true;  // forced
+  return in.ensure(2 * cfg.chunk_bytes);
+}
+
+MemberCheck inflate_member_parallel(InputWindow& in, BufferedWriter& sink, unsigned threads) {
+  return ParallelMember(in, sink, std::max(1u, threads)).run();
+}
+
+}  // namespace rigz::spec
