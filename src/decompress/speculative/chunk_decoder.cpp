@@ -8,7 +8,7 @@ namespace {
 constexpr size_t kInitialOutput = size_t(1) << 20;
 // Markers that stay in the last 32 KiB for this long (data that keeps copying from the
 // unknown window) make the chunk give up: 16-bit output is twice the memory.
-constexpr size_t kMaxWideOutput = size_t(8) << 20;
+constexpr size_t kMaxWideOutput = size_t(32) << 20;
 
 bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(std::memory_order_relaxed); }
 
@@ -17,7 +17,7 @@ bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(
 void ChunkDecoder::decode(const ChunkRequest& req, Chunk& chunk) {
   chunk.ok = false;
   if (req.known_start) {
-    chunk.ok = decode_from(req, SpanStart{req.from_bit, false}, chunk);
+    chunk.ok = decode_from(req, SpanStart{req.from_bit, false}, chunk) == Outcome::ok;
     return;
   }
   const uint64_t base = req.base_bit, in_bits = base + uint64_t(req.size) * 8;
@@ -26,15 +26,16 @@ void ChunkDecoder::decode(const ChunkRequest& req, Chunk& chunk) {
     if (!cand) return;
     SpanStart start = cand->start;
     start.bit += base;
-    if (decode_from(req, start, chunk)) {
-      chunk.ok = true;
+    const Outcome outcome = decode_from(req, start, chunk);
+    if (outcome != Outcome::bad_start) {
+      chunk.ok = outcome == Outcome::ok;
       return;
     }
     from = cand->resume + base;
   }
 }
 
-bool ChunkDecoder::decode_from(const ChunkRequest& req, const SpanStart& start, Chunk& chunk) {
+ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const SpanStart& start, Chunk& chunk) {
   chunk.start = start;
   chunk.final = false;
   chunk.wide_len = chunk.narrow_len = 0;
@@ -54,7 +55,7 @@ bool ChunkDecoder::decode_from(const ChunkRequest& req, const SpanStart& start, 
   const size_t wide_cap = std::min(req.max_output, kMaxWideOutput) + kWindowSize;
   uint64_t block_start = bit;
   for (;;) {
-    if (cancelled(req)) return false;
+    if (cancelled(req)) return Outcome::give_up;
     // One block per call (stop at the first boundary past where it started), to look at
     // the markers between blocks.
     Step s =
@@ -62,11 +63,14 @@ bool ChunkDecoder::decode_from(const ChunkRequest& req, const SpanStart& start, 
     o = s.out_pos;
     bit = s.bit;
     if (s.stop == Stop::output_full) {
-      if (chunk.wide.capacity >= wide_cap) return false;
+      if (chunk.wide.capacity >= wide_cap) return Outcome::give_up;
       chunk.wide.reserve(std::min(chunk.wide.capacity * 2, wide_cap + kMaxMatch), o);
       continue;
     }
-    if (s.stop != Stop::boundary && s.stop != Stop::final_block) return false;
+    if (s.stop != Stop::boundary && s.stop != Stop::final_block) {
+      const bool first_block = block_start == start.bit - req.base_bit;
+      return first_block && s.stop != Stop::need_input ? Outcome::bad_start : Outcome::give_up;
+    }
     block_start = bit;
     chunk.wide_len = o - kWindowSize;
     const uint16_t* out = chunk.wide.data.get();
@@ -76,13 +80,13 @@ bool ChunkDecoder::decode_from(const ChunkRequest& req, const SpanStart& start, 
     if (s.stop == Stop::final_block || bit >= stop) {
       chunk.final = s.stop == Stop::final_block;
       chunk.end_bit = bit + req.base_bit;
-      return true;
+      return Outcome::ok;
     }
     if (last_marker + kWindowSize < o) return finish_narrow(req, bit, chunk);
   }
 }
 
-bool ChunkDecoder::finish_narrow(const ChunkRequest& req, uint64_t bit, Chunk& chunk) {
+ChunkDecoder::Outcome ChunkDecoder::finish_narrow(const ChunkRequest& req, uint64_t bit, Chunk& chunk) {
   const size_t wide_end = kWindowSize + chunk.wide_len;
   chunk.narrow.reserve(kWindowSize + kInitialOutput, 0);
   uint8_t* n = chunk.narrow.data.get();
@@ -93,20 +97,20 @@ bool ChunkDecoder::finish_narrow(const ChunkRequest& req, uint64_t bit, Chunk& c
   const size_t cap = req.max_output - std::min(req.max_output, chunk.wide_len) + kWindowSize + kMaxMatch;
   const uint64_t stop = req.stop_bit - req.base_bit;
   for (;;) {
-    if (cancelled(req)) return false;
+    if (cancelled(req)) return Outcome::give_up;
     Step s = narrow_.run(req.in, req.size, req.last, bit, chunk.narrow.data.get(), o, chunk.narrow.capacity, 0, stop);
     o = s.out_pos;
     bit = s.bit;
     if (s.stop == Stop::output_full) {
-      if (chunk.narrow.capacity >= cap) return false;
+      if (chunk.narrow.capacity >= cap) return Outcome::give_up;
       chunk.narrow.reserve(std::min(chunk.narrow.capacity * 2, cap), o);
       continue;
     }
-    if (s.stop != Stop::boundary && s.stop != Stop::final_block) return false;
+    if (s.stop != Stop::boundary && s.stop != Stop::final_block) return Outcome::give_up;
     chunk.narrow_len = o - kWindowSize;
     chunk.final = s.stop == Stop::final_block;
     chunk.end_bit = bit + req.base_bit;
-    return true;
+    return Outcome::ok;
   }
 }
 

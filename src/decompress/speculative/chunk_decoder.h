@@ -63,8 +63,11 @@ class ChunkDecoder {
   void decode(const ChunkRequest& req, Chunk& chunk);
 
  private:
-  bool decode_from(const ChunkRequest& req, const SpanStart& start, Chunk& chunk);
-  bool finish_narrow(const ChunkRequest& req, uint64_t bit, Chunk& chunk);
+  // A candidate that fails in its first block was no block start: the next one is tried.
+  // Any other failure (a limit reached, an error after a good block) ends the chunk.
+  enum class Outcome { ok, bad_start, give_up };
+  Outcome decode_from(const ChunkRequest& req, const SpanStart& start, Chunk& chunk);
+  Outcome finish_narrow(const ChunkRequest& req, uint64_t bit, Chunk& chunk);
 
   Inflater<uint16_t> wide_;
   Inflater<uint8_t> narrow_;

@@ -16,7 +16,7 @@ namespace rigz::spec {
 struct SpeculateConfig {
   unsigned min_threads = 2;              // use the path from this many threads on
   size_t chunk_bytes = size_t(4) << 20;  // compressed bytes per chunk
-  size_t max_chunk_output = size_t(64) << 20;
+  size_t max_chunk_output = size_t(32) << 20;
   bool enabled = true;
 };
 
