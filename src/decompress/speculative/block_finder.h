@@ -33,6 +33,13 @@ inline bool matches(const SpanStart& start, uint64_t boundary, uint64_t header_b
   return (header_bits & 7) == 0 && (boundary + 3 + 7) / 8 * 8 == start.bit;
 }
 
+// The 16 bits of in[0, size) from bit `bit` on, zeros past the end.
+inline uint64_t peek16(const uint8_t* in, size_t size, uint64_t bit) {
+  const size_t b = static_cast<size_t>(bit / 8);
+  const uint64_t lo = b < size ? in[b] : 0, hi = b + 1 < size ? in[b + 1] : 0;
+  return (lo | hi << 8 | (b + 2 < size ? uint64_t(in[b + 2]) << 16 : 0)) >> (bit % 8);
+}
+
 struct Candidate {
   SpanStart start;
   uint64_t resume;  // where to look for the next candidate if this one fails

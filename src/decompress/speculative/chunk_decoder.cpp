@@ -5,17 +5,50 @@
 namespace rigz::spec {
 namespace {
 
-constexpr size_t kInitialOutput = size_t(1) << 20;
-// Markers that stay in the last 32 KiB for this long (data that keeps copying from the
-// unknown window) make the chunk give up: 16-bit output is twice the memory.
-constexpr size_t kMaxWideOutput = size_t(32) << 20;
-
 bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(std::memory_order_relaxed); }
+
+// The first block from `start` in 16-bit form into `buf` (grown up to the output limit):
+// whether it decodes. A block cut off by the end of the input at hand counts as decoding
+// (nothing disproves it).
+template <class Decoder>
+bool first_block_decodes(const ChunkRequest& req, Decoder& dec, const SpanStart& start, GrowBuffer<uint16_t>& buf) {
+  buf.reserve(req.max_output + kWindowSize + kMaxMatch, 0);
+  for (size_t i = 0; i < kWindowSize; ++i) buf.data[i] = static_cast<uint16_t>(kMarker | i);
+  if (start.stored)
+    dec.start_at_stored_length();
+  else
+    dec.start_at_header();
+  const uint64_t bit = start.bit - req.base_bit;
+  const Step s = dec.run(req.in, req.size, req.last, bit, buf.data.get(), kWindowSize, buf.capacity, 0, bit + 1);
+  return s.stop == Stop::boundary || s.stop == Stop::final_block || s.stop == Stop::need_input ||
+         s.stop == Stop::output_full;
+}
 
 }  // namespace
 
+std::optional<SpanStart> ChunkDecoder::find_start(const ChunkRequest& req, uint64_t from_bit) {
+  const uint64_t base = req.base_bit, in_bits = base + uint64_t(req.size) * 8;
+  for (uint64_t from = std::max(from_bit, base); from < in_bits && !cancelled(req);) {
+    auto cand = find_block_start(req.in, req.size, from - base, in_bits - base);
+    if (!cand) return std::nullopt;
+    SpanStart start = cand->start;
+    start.bit += base;
+    if (first_block_decodes(req, wide_, start, trial_)) return start;
+    from = cand->resume + base;
+  }
+  return std::nullopt;
+}
+
 void ChunkDecoder::decode(const ChunkRequest& req, Chunk& chunk) {
   chunk.ok = false;
+  chunk.has_target = false;
+  // The end first: the next chunk's start, found by the rule it will use itself.
+  if (auto t = find_start(req, req.stop_bit)) {
+    chunk.has_target = true;
+    chunk.target = *t;
+  } else if (!req.last) {
+    return;  // no end in sight: the chunk could only run past its input
+  }
   if (req.known_start) {
     chunk.ok = decode_from(req, SpanStart{req.from_bit, false}, chunk) == Outcome::ok;
     return;
@@ -39,12 +72,17 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
   chunk.start = start;
   chunk.final = false;
   chunk.wide_len = chunk.narrow_len = 0;
-  chunk.wide.reserve(kWindowSize + kInitialOutput, 0);
+  if (req.known_start) {
+    // The stream's start: the window is empty and known, ISA-L does it all.
+    return finish_with_isal(req, start.bit - req.base_bit, nullptr, 0, chunk);
+  }
+  if (chunk.has_target && start.earliest() >= chunk.target.earliest()) return Outcome::give_up;
+  chunk.wide.reserve(req.max_output + kWindowSize + kMaxMatch, 0);
   uint16_t* w = chunk.wide.data.get();
   for (size_t i = 0; i < kWindowSize; ++i) w[i] = static_cast<uint16_t>(kMarker | i);
   size_t o = kWindowSize;
   uint64_t bit = start.bit - req.base_bit;
-  const uint64_t stop = req.stop_bit - req.base_bit;
+  const uint64_t target = chunk.has_target ? chunk.target.earliest() - req.base_bit : UINT64_MAX;
   if (start.stored)
     wide_.start_at_stored_length();
   else
@@ -52,64 +90,74 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
   // The newest marker in the output; none in the last 32 KiB means that nothing after
   // can refer to the unknown window any more.
   size_t last_marker = kWindowSize - 1, scanned = kWindowSize;
-  const size_t wide_cap = std::min(req.max_output, kMaxWideOutput) + kWindowSize;
+  const uint64_t first = bit;
   uint64_t block_start = bit;
   for (;;) {
     if (cancelled(req)) return Outcome::give_up;
     // One block per call (stop at the first boundary past where it started), to look at
     // the markers between blocks.
-    Step s =
-        wide_.run(req.in, req.size, req.last, bit, chunk.wide.data.get(), o, chunk.wide.capacity, 0, block_start + 1);
+    Step s = wide_.run(req.in, req.size, req.last, bit, chunk.wide.data.get(), o, chunk.wide.capacity, 0,
+                       std::min(block_start + 1, target));
     o = s.out_pos;
     bit = s.bit;
-    if (s.stop == Stop::output_full) {
-      if (chunk.wide.capacity >= wide_cap) return Outcome::give_up;
-      chunk.wide.reserve(std::min(chunk.wide.capacity * 2, wide_cap + kMaxMatch), o);
-      continue;
-    }
-    if (s.stop != Stop::boundary && s.stop != Stop::final_block) {
-      const bool first_block = block_start == start.bit - req.base_bit;
-      return first_block && s.stop != Stop::need_input ? Outcome::bad_start : Outcome::give_up;
-    }
+    if (s.stop == Stop::output_full) return Outcome::give_up;
+    if (s.stop != Stop::boundary && s.stop != Stop::final_block)
+      return block_start == first && s.stop != Stop::need_input ? Outcome::bad_start : Outcome::give_up;
     block_start = bit;
     chunk.wide_len = o - kWindowSize;
     const uint16_t* out = chunk.wide.data.get();
-    for (size_t i = std::max(scanned, o - std::min(o, kWindowSize)); i < o; ++i)
+    for (size_t i = std::max(scanned, o - kWindowSize); i < o; ++i)
       if (out[i] & kMarker) last_marker = i;
     scanned = o;
-    if (s.stop == Stop::final_block || bit >= stop) {
-      chunk.final = s.stop == Stop::final_block;
+    if (s.stop == Stop::final_block) {
+      chunk.final = true;
       chunk.end_bit = bit + req.base_bit;
       return Outcome::ok;
     }
-    if (last_marker + kWindowSize < o) return finish_narrow(req, bit, chunk);
+    if (bit >= target) {
+      // At the first boundary at or past the target's earliest bit: it must be the target.
+      if (!matches(chunk.target, bit + req.base_bit, peek16(req.in, req.size, bit))) return Outcome::give_up;
+      chunk.end_bit = bit + req.base_bit;
+      return Outcome::ok;
+    }
+    if (last_marker + kWindowSize < o) {
+      // The window is clean: narrow it to bytes and let ISA-L go on with it.
+      uint8_t dict[kWindowSize];
+      for (size_t i = 0; i < kWindowSize; ++i) dict[i] = static_cast<uint8_t>(out[o - kWindowSize + i]);
+      return finish_with_isal(req, bit, dict, kWindowSize, chunk);
+    }
   }
 }
 
-ChunkDecoder::Outcome ChunkDecoder::finish_narrow(const ChunkRequest& req, uint64_t bit, Chunk& chunk) {
-  const size_t wide_end = kWindowSize + chunk.wide_len;
-  chunk.narrow.reserve(kWindowSize + kInitialOutput, 0);
-  uint8_t* n = chunk.narrow.data.get();
-  const uint16_t* w = chunk.wide.data.get();
-  for (size_t i = 0; i < kWindowSize; ++i) n[i] = static_cast<uint8_t>(w[wide_end - kWindowSize + i]);
-  narrow_.start_at_header();
-  size_t o = kWindowSize;
-  const size_t cap = req.max_output - std::min(req.max_output, chunk.wide_len) + kWindowSize + kMaxMatch;
-  const uint64_t stop = req.stop_bit - req.base_bit;
+ChunkDecoder::Outcome ChunkDecoder::finish_with_isal(const ChunkRequest& req, uint64_t bit, const uint8_t* dict,
+                                                     size_t dict_len, Chunk& chunk) {
+  const uint8_t* p = isal_.begin(req.in, bit, dict, dict_len);
+  const uint8_t* end = req.in + req.size;
+  if (chunk.has_target) end = req.in + std::min<uint64_t>(req.size, feed_end_byte(chunk.target) - req.base_bit / 8);
+  if (p > end) return Outcome::give_up;
+  chunk.narrow.reserve(req.max_output + kWindowSize, 0);
+  const size_t cap = req.max_output - std::min(req.max_output, chunk.wide_len) + kWindowSize;
+  size_t o = kWindowSize;  // the narrow buffer's window slots stay unused here
   for (;;) {
     if (cancelled(req)) return Outcome::give_up;
-    Step s = narrow_.run(req.in, req.size, req.last, bit, chunk.narrow.data.get(), o, chunk.narrow.capacity, 0, stop);
-    o = s.out_pos;
-    bit = s.bit;
-    if (s.stop == Stop::output_full) {
-      if (chunk.narrow.capacity >= cap) return Outcome::give_up;
-      chunk.narrow.reserve(std::min(chunk.narrow.capacity * 2, cap), o);
-      continue;
+    const int ret = isal_.feed(p, static_cast<size_t>(end - p), chunk.narrow.data.get() + o, cap - o);
+    p += isal_.consumed();
+    o += isal_.produced();
+    if (ret < 0) return Outcome::give_up;
+    if (isal_.finished()) {
+      chunk.narrow_len = o - kWindowSize;
+      chunk.final = true;
+      chunk.end_bit = isal_.position(static_cast<uint64_t>(p - req.in) * 8) + req.base_bit;
+      return Outcome::ok;
     }
-    if (s.stop != Stop::boundary && s.stop != Stop::final_block) return Outcome::give_up;
+    if (o == cap) return Outcome::give_up;
+    if (p < end) continue;
+    // All input up to the target fed: ISA-L must wait exactly at the target.
+    if (!chunk.has_target || !isal_.between_blocks()) return Outcome::give_up;
+    const uint64_t at = isal_.position(static_cast<uint64_t>(p - req.in) * 8);
+    if (!matches(chunk.target, at + req.base_bit, peek16(req.in, req.size, at))) return Outcome::give_up;
     chunk.narrow_len = o - kWindowSize;
-    chunk.final = s.stop == Stop::final_block;
-    chunk.end_bit = bit + req.base_bit;
+    chunk.end_bit = at + req.base_bit;
     return Outcome::ok;
   }
 }

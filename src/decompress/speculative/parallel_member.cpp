@@ -12,6 +12,7 @@
 
 #include "compress/work_queue.h"
 #include "decompress/speculative/chunk_decoder.h"
+#include "decompress/speculative/isal_span.h"
 #include "format/crc32.h"
 #include "io/error.h"
 
@@ -74,8 +75,10 @@ class ParallelMember {
   void schedule();
   uint64_t bits_at(uint64_t bit);
   void emit(const uint8_t* data, size_t n);
+  void account(const uint8_t* data, size_t n);  // CRC, size and window of output
   void emit_chunk(const Chunk& c);
-  bool redo(uint64_t stop_bit);
+  enum class RedoEnd { landed, final_block };
+  RedoEnd redo(const SpanStart* target);
 
   InputWindow& in_;
   BufferedWriter& sink_;
@@ -100,8 +103,7 @@ class ParallelMember {
   std::vector<uint8_t> window_ = std::vector<uint8_t>(kWindowSize);  // last `have_` bytes valid
   size_t have_ = 0;
   std::vector<uint8_t> resolved_;
-  Inflater<uint8_t> sequential_;
-  std::vector<uint8_t> history_;
+  IsalSpan isal_;
 };
 
 // Hands chunks to the workers while fewer than max_inflight_ are out. Chunk k looks for a
@@ -151,6 +153,18 @@ uint64_t ParallelMember::bits_at(uint64_t bit) {
 }
 
 void ParallelMember::emit(const uint8_t* data, size_t n) {
+  account(data, n);
+  while (n > 0) {
+    std::vector<uint8_t>& buf = sink_.acquire();
+    const size_t piece = std::min(n, buf.size());
+    std::memcpy(buf.data(), data, piece);
+    sink_.submit(piece);
+    data += piece;
+    n -= piece;
+  }
+}
+
+void ParallelMember::account(const uint8_t* data, size_t n) {
   check_.crc = crc32_update(check_.crc, data, n);
   check_.size += n;
   if (n >= kWindowSize) {
@@ -160,14 +174,6 @@ void ParallelMember::emit(const uint8_t* data, size_t n) {
     std::memcpy(window_.data() + kWindowSize - n, data, n);
   }
   have_ = std::min(kWindowSize, have_ + n);
-  while (n > 0) {
-    std::vector<uint8_t>& buf = sink_.acquire();
-    const size_t piece = std::min(n, buf.size());
-    std::memcpy(buf.data(), data, piece);
-    sink_.submit(piece);
-    data += piece;
-    n -= piece;
-  }
 }
 
 // Replaces the markers of a verified chunk with the window's bytes. A marker before the
@@ -191,47 +197,47 @@ void ParallelMember::emit_chunk(const Chunk& c) {
   end_bit_ = c.end_bit;
 }
 
-// Decodes from end_bit_ with the known window up to the first block boundary at or past
-// `stop_bit`, or to the end of the final block (returns true then).
-bool ParallelMember::redo(uint64_t stop_bit) {
-  constexpr size_t kOut = size_t(1) << 20;
-  history_.resize(kWindowSize + kOut);
-  std::memcpy(history_.data(), window_.data(), kWindowSize);
-  size_t o = kWindowSize;
+// Decodes from end_bit_ with the known window, with ISA-L: up to `target` when there is
+// one, else (or when the stream does not stop there at a block boundary) to the end of
+// the final block. Input is consumed only up to 16 bytes behind what ISA-L was fed, so
+// that the bytes its bit buffer holds stay readable.
+ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target) {
   consume_to(end_bit_ / 8);
-  uint64_t bit = end_bit_ - rel() * 8;
-  sequential_.start_at_header();
+  const uint8_t* p = isal_.begin(in_.data(), end_bit_ - rel() * 8, window_.data() + kWindowSize - have_, have_);
+  uint64_t fed = rel() + static_cast<uint64_t>(p - in_.data());  // member offset of the next byte for ISA-L
   for (;;) {
-    const uint64_t stop = stop_bit > rel() * 8 ? stop_bit - rel() * 8 : 0;
-    Step s = sequential_.run(in_.data(), in_.size(), eof_, bit, history_.data(), o, history_.size(),
-                             kWindowSize - have_, stop);
-    bit = s.bit;
-    if (s.stop == Stop::need_input) {
-      consume_to(rel() + bit / 8);
-      bit %= 8;
-      if (!in_.refill()) eof_ = true;
-      o = s.out_pos;
-      continue;
+    const uint64_t limit = target ? feed_end_byte(*target) : UINT64_MAX;
+    if (fed - rel() == in_.size() && fed < limit && !in_.refill()) corrupt("unexpected end of file");
+    const size_t avail = static_cast<size_t>(std::min<uint64_t>(in_.size() - (fed - rel()), limit - fed));
+    std::vector<uint8_t>& buf = sink_.acquire();
+    const int ret = isal_.feed(in_.data() + (fed - rel()), avail, buf.data(), buf.size());
+    fed += isal_.consumed();
+    account(buf.data(), isal_.produced());
+    sink_.submit(isal_.produced());
+    if (fed > 16) consume_to(fed - 16);
+    if (ret < 0) corrupt(kFormatViolated);
+    if (isal_.finished()) {
+      end_bit_ = isal_.position(fed * 8);
+      return RedoEnd::final_block;
     }
-    emit(history_.data() + kWindowSize, s.out_pos - kWindowSize);
-    o = kWindowSize;
-    std::memcpy(history_.data(), window_.data(), kWindowSize);
-    if (s.stop == Stop::output_full) continue;
-    if (s.stop == Stop::truncated) corrupt("unexpected end of file");
-    if (s.stop == Stop::error) corrupt(kFormatViolated);
-    end_bit_ = rel() * 8 + bit;
-    return s.stop == Stop::final_block;
+    if (isal_.produced() == buf.size() || fed < limit) continue;
+    // Fed up to the target: decoding must wait exactly there.
+    const uint64_t at = isal_.position(fed * 8);
+    if (isal_.between_blocks() && matches(*target, at, bits_at(at))) {
+      end_bit_ = at;
+      return RedoEnd::landed;
+    }
+    target = nullptr;
   }
 }
 
 MemberCheck ParallelMember::run() {
-  const uint64_t c = cfg_.chunk_bytes;
   bool final = false;
   for (uint64_t seq = 0; !final; ++seq) {
     schedule();
     if (seq == next_seq_) {
       // No chunk left (the input ended before the final block): decode to the end.
-      final = redo(UINT64_MAX);
+      redo(nullptr);
       break;
     }
     auto slot = done_.take_next();
@@ -241,18 +247,25 @@ MemberCheck ParallelMember::run() {
     const Chunk& chunk = job->chunk;
     bool used = false;
     if (chunk.ok) {
+      bool at_start = matches(chunk.start, end_bit_, bits_at(end_bit_));
       // A start beyond the verified end: decode up to it, and see whether the stream
-      // reaches it at a block boundary.
-      if (!matches(chunk.start, end_bit_, bits_at(end_bit_)) && chunk.start.earliest() > end_bit_)
-        final = redo(chunk.start.earliest());
-      if (!final && matches(chunk.start, end_bit_, bits_at(end_bit_))) {
+      // stops there at a block boundary.
+      if (!at_start && chunk.start.earliest() > end_bit_) {
+        at_start = redo(&chunk.start) == RedoEnd::landed;
+        final = !at_start;
+      }
+      if (at_start) {
         emit_chunk(chunk);
         final = chunk.final;
         used = true;
         ++stats_used_;
       }
     }
-    if (!used && !final) final = redo((seq + 1) * c * 8);
+    if (!used && !final && chunk.has_target && chunk.target.earliest() > end_bit_) {
+      // Decode this stretch here, up to where the next chunk should start. (Without a
+      // target, the next chunk's start is the aim, above, once it is in.)
+      final = redo(&chunk.target) == RedoEnd::final_block;
+    }
     free_.push(job);
     consume_to(end_bit_ / 8);
   }
