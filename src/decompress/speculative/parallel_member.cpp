@@ -279,28 +279,35 @@ MemberCheck ParallelMember::run() {
 
 }  // namespace
 
-const SpeculateConfig& speculate_config() {
-  static const SpeculateConfig cfg = [] {
-    SpeculateConfig c;
-    const char* mode = std::getenv("RIGZ_SPECULATE");
-    if (mode && std::string(mode) == "off") c.enabled = false;
-    if (mode && std::string(mode) == "force") {
-      c.min_threads = 1;
-      c.chunk_bytes = size_t(32) << 10;
-    }
-    if (const char* chunk = std::getenv("RIGZ_SPECULATE_CHUNK")) {
-      const long long n = std::atoll(chunk);
-      if (n >= 1024) c.chunk_bytes = static_cast<size_t>(n);
-    }
-    return c;
-  }();
+namespace {
+SpeculateConfig config_from_env() {
+  SpeculateConfig c;
+  const char* mode = std::getenv("RIGZ_SPECULATE");
+  if (mode && std::string(mode) == "off") c.enabled = false;
+  if (mode && std::string(mode) == "force") {
+    c.min_threads = 1;
+    c.any_size = true;
+    c.chunk_bytes = size_t(32) << 10;
+  }
+  if (const char* chunk = std::getenv("RIGZ_SPECULATE_CHUNK")) {
+    const long long n = std::atoll(chunk);
+    if (n >= 1024) c.chunk_bytes = static_cast<size_t>(n);
+  }
+  return c;
+}
+SpeculateConfig& config() {
+  static SpeculateConfig cfg = config_from_env();
   return cfg;
 }
+}  // namespace
+
+const SpeculateConfig& speculate_config() { return config(); }
+void set_speculate_config(const SpeculateConfig& cfg) { config() = cfg; }
 
 bool use_parallel_member(InputWindow& in, unsigned threads) {
   const SpeculateConfig& cfg = speculate_config();
   if (!cfg.enabled || threads < cfg.min_threads) return false;
-  if (cfg.min_threads == 1) return true;  // forced
+  if (cfg.any_size) return true;
   return in.ensure(2 * cfg.chunk_bytes);
 }
 

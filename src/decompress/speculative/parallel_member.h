@@ -18,12 +18,15 @@ struct SpeculateConfig {
   size_t chunk_bytes = size_t(4) << 20;  // compressed bytes per chunk
   size_t max_chunk_output = size_t(32) << 20;
   bool enabled = true;
+  bool any_size = false;  // also members smaller than two chunks (tests)
 };
 
 // The configuration, with the test knobs of the environment applied once:
 // RIGZ_SPECULATE=off disables the path; RIGZ_SPECULATE=force uses it from one thread on
 // and for members of any size, with 32 KiB chunks unless RIGZ_SPECULATE_CHUNK=bytes.
 const SpeculateConfig& speculate_config();
+// Replaces the configuration (unit tests; call it before any decompression starts).
+void set_speculate_config(const SpeculateConfig& cfg);
 
 struct MemberCheck {
   uint32_t crc = 0;
