@@ -9,12 +9,13 @@ build=$1
 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_header fuzz_decompress fuzz_roundtrip)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_header fuzz_decompress fuzz_roundtrip fuzz_inflate)
 here=$(cd "$(dirname "$0")" && pwd)
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 for t in "${targets[@]}"; do
   case $t in
     fuzz_roundtrip) seeds=$here/seeds/raw; max_len=65536 ;;
+    fuzz_inflate) seeds=$here/seeds/deflate; max_len=65536 ;;
     *) seeds=$here/seeds/gz; max_len=16384 ;;
   esac
   mkdir -p "$build/corpus/$t"

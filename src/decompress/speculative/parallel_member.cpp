@@ -165,6 +165,7 @@ void ParallelMember::emit(const uint8_t* data, size_t n) {
 }
 
 void ParallelMember::account(const uint8_t* data, size_t n) {
+  if (n == 0) return;
   check_.crc = crc32_update(check_.crc, data, n);
   check_.size += n;
   if (n >= kWindowSize) {
