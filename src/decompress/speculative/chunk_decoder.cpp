@@ -7,9 +7,11 @@ namespace {
 
 bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(std::memory_order_relaxed); }
 
-// The first block from `start` in 16-bit form into `buf` (grown up to the output limit):
-// whether it decodes. A block cut off by the end of the input at hand counts as decoding
-// (nothing disproves it).
+// Whether decoding from `start` in 16-bit form into `buf` gets through the first block
+// (a block cut off by the end of the input at hand or by the output limit counts: nothing
+// disproves it). Any bytes pass as a stored block, so a stored start must also be followed
+// by a stored or dynamic block that decodes: a false LEN = ~NLEN (one in 65536 positions)
+// is then caught by the next header.
 template <class Decoder>
 bool first_block_decodes(const ChunkRequest& req, Decoder& dec, const SpanStart& start, GrowBuffer<uint16_t>& buf) {
   buf.reserve(req.max_output + kWindowSize + kMaxMatch, 0);
@@ -18,22 +20,29 @@ bool first_block_decodes(const ChunkRequest& req, Decoder& dec, const SpanStart&
     dec.start_at_stored_length();
   else
     dec.start_at_header();
-  const uint64_t bit = start.bit - req.base_bit;
-  const Step s = dec.run(req.in, req.size, req.last, bit, buf.data.get(), kWindowSize, buf.capacity, 0, bit + 1);
-  return s.stop == Stop::boundary || s.stop == Stop::final_block || s.stop == Stop::need_input ||
-         s.stop == Stop::output_full;
+  uint64_t bit = start.bit - req.base_bit;
+  size_t o = kWindowSize;
+  for (int block = 0;; ++block) {
+    const Step s = dec.run(req.in, req.size, req.last, bit, buf.data.get(), o, buf.capacity, 0, bit + 1);
+    if (s.stop == Stop::need_input || s.stop == Stop::output_full) return true;
+    if (s.stop != Stop::boundary && s.stop != Stop::final_block) return false;
+    if (block == 1) return dec.block_type() != 1;
+    if (!start.stored || s.stop == Stop::final_block) return true;
+    bit = s.bit;
+    o = s.out_pos;
+  }
 }
 
 }  // namespace
 
-std::optional<SpanStart> ChunkDecoder::find_start(const ChunkRequest& req, uint64_t from_bit) {
+std::optional<Candidate> ChunkDecoder::find_start(const ChunkRequest& req, uint64_t from_bit) {
   const uint64_t base = req.base_bit, in_bits = base + uint64_t(req.size) * 8;
   for (uint64_t from = std::max(from_bit, base); from < in_bits && !cancelled(req);) {
     auto cand = find_block_start(req.in, req.size, from - base, in_bits - base);
     if (!cand) return std::nullopt;
     SpanStart start = cand->start;
     start.bit += base;
-    if (first_block_decodes(req, wide_, start, trial_)) return start;
+    if (first_block_decodes(req, wide_, start, trial_)) return Candidate{start, cand->resume + base};
     from = cand->resume + base;
   }
   return std::nullopt;
@@ -45,7 +54,7 @@ void ChunkDecoder::decode(const ChunkRequest& req, Chunk& chunk) {
   // The end first: the next chunk's start, found by the rule it will use itself.
   if (auto t = find_start(req, req.stop_bit)) {
     chunk.has_target = true;
-    chunk.target = *t;
+    chunk.target = t->start;
   } else if (!req.last) {
     return;  // no end in sight: the chunk could only run past its input
   }
@@ -53,18 +62,15 @@ void ChunkDecoder::decode(const ChunkRequest& req, Chunk& chunk) {
     chunk.ok = decode_from(req, SpanStart{req.from_bit, false}, chunk) == Outcome::ok;
     return;
   }
-  const uint64_t base = req.base_bit, in_bits = base + uint64_t(req.size) * 8;
-  for (uint64_t from = req.from_bit; from < in_bits && !cancelled(req);) {
-    auto cand = find_block_start(req.in, req.size, from - base, in_bits - base);
-    if (!cand) return;
-    SpanStart start = cand->start;
-    start.bit += base;
-    const Outcome outcome = decode_from(req, start, chunk);
+  for (uint64_t from = req.from_bit; !cancelled(req);) {
+    auto start = find_start(req, from);
+    if (!start) return;
+    const Outcome outcome = decode_from(req, start->start, chunk);
     if (outcome != Outcome::bad_start) {
       chunk.ok = outcome == Outcome::ok;
       return;
     }
-    from = cand->resume + base;
+    from = start->resume;
   }
 }
 

@@ -75,7 +75,7 @@ class ChunkDecoder {
   // A candidate that fails in its first block was no block start: the next one is tried.
   // Any other failure (a limit reached, an error after a good block) ends the chunk.
   enum class Outcome { ok, bad_start, give_up };
-  std::optional<SpanStart> find_start(const ChunkRequest& req, uint64_t from_bit);
+  std::optional<Candidate> find_start(const ChunkRequest& req, uint64_t from_bit);
   Outcome decode_from(const ChunkRequest& req, const SpanStart& start, Chunk& chunk);
   Outcome finish_with_isal(const ChunkRequest& req, uint64_t bit, const uint8_t* dict, size_t dict_len, Chunk& chunk);
 

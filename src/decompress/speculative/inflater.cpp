@@ -67,6 +67,7 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
         const uint64_t b = br.peek();
         final_ = b & 1;
         const unsigned type = (b >> 1) & 3;
+        block_type_ = type;
         br.skip(3);
         if (type == 0) {
           br.align_and_rewind();

@@ -56,6 +56,7 @@ class Inflater {
   // bits and padding precede the given byte-aligned offset).
   void start_at_stored_length() {
     state_ = State::stored_length;
+    block_type_ = 0;
     final_ = false;
   }
 
@@ -65,11 +66,14 @@ class Inflater {
            size_t out_floor, uint64_t stop_bit);
 
   bool in_final_block() const { return final_; }
+  // BTYPE of the block decoded last (0 stored, 1 fixed, 2 dynamic).
+  unsigned block_type() const { return block_type_; }
 
  private:
   enum class State { header, stored_length, stored, huffman };
   State state_ = State::header;
   bool final_ = false;
+  unsigned block_type_ = 0;
   uint32_t stored_left_ = 0;
   HuffmanTable own_lit_, own_dist_;
   const HuffmanTable* lit_ = nullptr;  // own_ or the fixed tables

@@ -77,8 +77,9 @@ class ParallelMember {
   void emit(const uint8_t* data, size_t n);
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
   void emit_chunk(const Chunk& c);
-  enum class RedoEnd { landed, final_block };
+  enum class RedoEnd { landed, final_block, missed };
   RedoEnd redo(const SpanStart* target);
+  uint64_t position() const;
 
   InputWindow& in_;
   BufferedWriter& sink_;
@@ -104,6 +105,8 @@ class ParallelMember {
   size_t have_ = 0;
   std::vector<uint8_t> resolved_;
   IsalSpan isal_;
+  bool sequential_ = false;  // ISA-L is between block boundaries (see redo())
+  uint64_t fed_ = 0;         // member offset of the next byte for ISA-L
 };
 
 // Hands chunks to the workers while fewer than max_inflight_ are out. Chunk k looks for a
@@ -198,39 +201,54 @@ void ParallelMember::emit_chunk(const Chunk& c) {
   end_bit_ = c.end_bit;
 }
 
-// Decodes from end_bit_ with the known window, with ISA-L: up to `target` when there is
-// one, else (or when the stream does not stop there at a block boundary) to the end of
-// the final block. Input is consumed only up to 16 bytes behind what ISA-L was fed, so
-// that the bytes its bit buffer holds stay readable.
+// Decodes with ISA-L and the known window: from end_bit_, or on from where the last call
+// stopped if that was not at a block boundary (`sequential_` then). It stops at `target`
+// when the stream has a block boundary there (landed), after the final block, or, when
+// the target is passed otherwise, once fed up to it (missed: the next chunk's start is the
+// next aim). Input is consumed only up to 16 bytes behind what ISA-L was fed, so that the
+// bytes its bit buffer holds stay readable.
 ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target) {
-  consume_to(end_bit_ / 8);
-  const uint8_t* p = isal_.begin(in_.data(), end_bit_ - rel() * 8, window_.data() + kWindowSize - have_, have_);
-  uint64_t fed = rel() + static_cast<uint64_t>(p - in_.data());  // member offset of the next byte for ISA-L
+  if (!sequential_) {
+    consume_to(end_bit_ / 8);
+    const uint8_t* p = isal_.begin(in_.data(), end_bit_ - rel() * 8, window_.data() + kWindowSize - have_, have_);
+    fed_ = rel() + static_cast<uint64_t>(p - in_.data());
+    sequential_ = true;
+  }
+  const uint64_t limit = target ? feed_end_byte(*target) : UINT64_MAX;
+  bool full = false;  // the last call filled its output buffer: ISA-L may hold more
   for (;;) {
-    const uint64_t limit = target ? feed_end_byte(*target) : UINT64_MAX;
-    if (fed - rel() == in_.size() && fed < limit && !in_.refill()) corrupt("unexpected end of file");
-    const size_t avail = static_cast<size_t>(std::min<uint64_t>(in_.size() - (fed - rel()), limit - fed));
+    if (fed_ >= limit && !full) {
+      // Fed up to the target: decoding must wait exactly there.
+      const uint64_t at = isal_.position(fed_ * 8);
+      if (fed_ == limit && isal_.between_blocks() && matches(*target, at, bits_at(at))) {
+        end_bit_ = at;
+        sequential_ = false;
+        return RedoEnd::landed;
+      }
+      return RedoEnd::missed;
+    }
+    if (fed_ < limit && fed_ - rel() == in_.size() && !in_.refill()) corrupt("unexpected end of file");
+    const size_t avail =
+        fed_ < limit ? static_cast<size_t>(std::min<uint64_t>(in_.size() - (fed_ - rel()), limit - fed_)) : 0;
     std::vector<uint8_t>& buf = sink_.acquire();
-    const int ret = isal_.feed(in_.data() + (fed - rel()), avail, buf.data(), buf.size());
-    fed += isal_.consumed();
+    const int ret = isal_.feed(in_.data() + (fed_ - rel()), avail, buf.data(), buf.size());
+    fed_ += isal_.consumed();
     account(buf.data(), isal_.produced());
     sink_.submit(isal_.produced());
-    if (fed > 16) consume_to(fed - 16);
+    full = isal_.produced() == buf.size();
+    if (fed_ > 16) consume_to(fed_ - 16);
     if (ret < 0) corrupt(kFormatViolated);
     if (isal_.finished()) {
-      end_bit_ = isal_.position(fed * 8);
+      end_bit_ = isal_.position(fed_ * 8);
+      sequential_ = false;
       return RedoEnd::final_block;
     }
-    if (isal_.produced() == buf.size() || fed < limit) continue;
-    // Fed up to the target: decoding must wait exactly there.
-    const uint64_t at = isal_.position(fed * 8);
-    if (isal_.between_blocks() && matches(*target, at, bits_at(at))) {
-      end_bit_ = at;
-      return RedoEnd::landed;
-    }
-    target = nullptr;
   }
 }
+
+// Where the output stands in the stream: the verified boundary, or ISA-L's position while
+// it is between two.
+uint64_t ParallelMember::position() const { return sequential_ ? isal_.position(fed_ * 8) : end_bit_; }
 
 MemberCheck ParallelMember::run() {
   bool final = false;
@@ -248,12 +266,13 @@ MemberCheck ParallelMember::run() {
     const Chunk& chunk = job->chunk;
     bool used = false;
     if (chunk.ok) {
-      bool at_start = matches(chunk.start, end_bit_, bits_at(end_bit_));
-      // A start beyond the verified end: decode up to it, and see whether the stream
-      // stops there at a block boundary.
-      if (!at_start && chunk.start.earliest() > end_bit_) {
-        at_start = redo(&chunk.start) == RedoEnd::landed;
-        final = !at_start;
+      bool at_start = !sequential_ && matches(chunk.start, end_bit_, bits_at(end_bit_));
+      // A start beyond where the output stands: decode up to it, and see whether the
+      // stream stops there at a block boundary.
+      if (!at_start && chunk.start.earliest() > position()) {
+        const RedoEnd r = redo(&chunk.start);
+        at_start = r == RedoEnd::landed;
+        final = r == RedoEnd::final_block;
       }
       if (at_start) {
         emit_chunk(chunk);
@@ -262,13 +281,13 @@ MemberCheck ParallelMember::run() {
         ++stats_used_;
       }
     }
-    if (!used && !final && chunk.has_target && chunk.target.earliest() > end_bit_) {
+    if (!used && !final && chunk.has_target && chunk.target.earliest() > position()) {
       // Decode this stretch here, up to where the next chunk should start. (Without a
       // target, the next chunk's start is the aim, above, once it is in.)
       final = redo(&chunk.target) == RedoEnd::final_block;
     }
     free_.push(job);
-    consume_to(end_bit_ / 8);
+    if (!sequential_) consume_to(end_bit_ / 8);
   }
   errors_.rethrow();
   consume_to((end_bit_ + 7) / 8);
