@@ -45,7 +45,7 @@ bool zlib_inflate(const uint8_t* data, size_t size, std::vector<uint8_t>& out) {
 void check_decoder(const uint8_t* data, size_t size) {
   std::vector<uint8_t> ref;
   const bool ref_ok = zlib_inflate(data, size, ref);
-  std::vector<uint8_t> out(kWindowSize + kMaxOut + kMaxMatch);
+  std::vector<uint8_t> out(kWindowSize + kMaxOut + kOutputSlack);
   auto dec = std::make_unique<Inflater<uint8_t>>();
   dec->start_at_header();
   const Step s = dec->run(data, size, true, 0, out.data(), kWindowSize, out.size(), kWindowSize, UINT64_MAX);

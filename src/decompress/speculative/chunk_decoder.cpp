@@ -14,7 +14,7 @@ bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(
 // is then caught by the next header.
 template <class Decoder>
 bool first_block_decodes(const ChunkRequest& req, Decoder& dec, const SpanStart& start, GrowBuffer<uint16_t>& buf) {
-  buf.reserve(req.max_output + kWindowSize + kMaxMatch, 0);
+  buf.reserve(req.max_output + kWindowSize + kOutputSlack, 0);
   for (size_t i = 0; i < kWindowSize; ++i) buf.data[i] = static_cast<uint16_t>(kMarker | i);
   if (start.stored)
     dec.start_at_stored_length();
@@ -83,7 +83,7 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
     return finish_with_isal(req, start.bit - req.base_bit, nullptr, 0, chunk);
   }
   if (chunk.has_target && start.earliest() >= chunk.target.earliest()) return Outcome::give_up;
-  chunk.wide.reserve(req.max_output + kWindowSize + kMaxMatch, 0);
+  chunk.wide.reserve(req.max_output + kWindowSize + kOutputSlack, 0);
   uint16_t* w = chunk.wide.data.get();
   for (size_t i = 0; i < kWindowSize; ++i) w[i] = static_cast<uint16_t>(kMarker | i);
   size_t o = kWindowSize;

@@ -123,7 +123,7 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
             if (!last) return done(Stop::need_input);
             if (br.position() > in_bits) return done(Stop::truncated);
           }
-          if (o + kMaxMatch > out_cap) return done(Stop::output_full);
+          if (o + kOutputSlack > out_cap) return done(Stop::output_full);
           br.refill();
           uint32_t e = lit.lookup(br.buf);
           br.skip(entry_bits(e));
@@ -146,10 +146,15 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
           if (distance > o - out_floor) return done(Stop::error, "invalid distance too far back");
           Sym* dst = out + o;
           const Sym* src = dst - distance;
-          if (distance >= length) {
-            std::memcpy(dst, src, length * sizeof(Sym));
+          if (distance * sizeof(Sym) >= 8) {
+            // Eight bytes at a time; each word reads from at least eight bytes back, so an
+            // overlapping copy still repeats the pattern. It may write up to seven bytes past
+            // the match (kOutputSlack keeps that inside the buffer).
+            uint8_t* d = reinterpret_cast<uint8_t*>(dst);
+            const uint8_t* s8 = reinterpret_cast<const uint8_t*>(src);
+            for (size_t i = 0; i < length * sizeof(Sym); i += 8) std::memcpy(d + i, s8 + i, 8);
           } else {
-            for (size_t i = 0; i < length; ++i) dst[i] = src[i];  // overlapping: a repeating pattern
+            for (size_t i = 0; i < length; ++i) dst[i] = src[i];  // a short repeating pattern
           }
           o += length;
         }

@@ -20,14 +20,16 @@ namespace rigz::spec {
 
 constexpr size_t kWindowSize = 32768;
 constexpr uint16_t kMarker = 0x8000;
-// Longest output of one symbol: a call stops with `output_full` once fewer than this many
-// slots are left before out_cap.
+// Longest output of one symbol, and the free slots a call needs to decode one (a match
+// copy writes in eight-byte words, up to seven bytes past its end): it stops with
+// `output_full` once fewer are left before out_cap. Size buffers with kOutputSlack spare.
 constexpr size_t kMaxMatch = 258;
+constexpr size_t kOutputSlack = kMaxMatch + 8;
 
 enum class Stop {
   boundary,     // at a block header at or past stop_bit
   final_block,  // the final block ended; bit is just after it
-  output_full,  // fewer than kMaxMatch slots left in the output (or a stored block filled it)
+  output_full,  // too few slots left for one more symbol (or a stored block filled the output)
   need_input,   // the input (not the last) runs short; call again with more from `bit`
   truncated,    // the last input ended inside the stream
   error,        // invalid data; `why` says what

@@ -184,7 +184,7 @@ void ParallelMember::account(const uint8_t* data, size_t n) {
 // start of the output is a distance too far back: the data is corrupt.
 void ParallelMember::emit_chunk(const Chunk& c) {
   resolved_.resize(c.wide_len);
-  const uint16_t* w = c.wide.data.get() + kWindowSize;
+  const uint16_t* w = c.wide_len ? c.wide.data.get() + kWindowSize : nullptr;
   const size_t lowest = kWindowSize - have_;
   for (size_t i = 0; i < c.wide_len; ++i) {
     const uint16_t s = w[i];
