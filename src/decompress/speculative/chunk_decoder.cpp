@@ -137,7 +137,8 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
 
 ChunkDecoder::Outcome ChunkDecoder::finish_with_isal(const ChunkRequest& req, uint64_t bit, const uint8_t* dict,
                                                      size_t dict_len, Chunk& chunk) {
-  const uint8_t* p = isal_.begin(req.in, bit, dict, dict_len);
+  const uint8_t* p = isal_.begin(req.in, req.size, bit, dict, dict_len);
+  if (!p) return Outcome::give_up;
   const uint8_t* end = req.in + req.size;
   if (chunk.has_target) end = req.in + std::min<uint64_t>(req.size, feed_end_byte(chunk.target) - req.base_bit / 8);
   if (p > end) return Outcome::give_up;

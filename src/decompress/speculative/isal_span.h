@@ -21,9 +21,10 @@ class IsalSpan {
  public:
   IsalSpan() : state_(std::make_unique<inflate_state>()) {}
 
-  // Starts at bit `bit` of `in` (a block boundary) with the `dict_len` bytes before it.
-  // Returns the pointer to the first byte that feed() must be given next.
-  const uint8_t* begin(const uint8_t* in, uint64_t bit, const uint8_t* dict, size_t dict_len);
+  // Starts at bit `bit` of in[0, size) (a block boundary) with the `dict_len` bytes before
+  // it. Returns the pointer to the first byte that feed() must be given next, or nullptr
+  // when the bit is past the input.
+  const uint8_t* begin(const uint8_t* in, size_t size, uint64_t bit, const uint8_t* dict, size_t dict_len);
 
   // Inflates from `next` (avail bytes) into out[0, out_len). Returns ISA-L's code; the
   // caller looks at consumed() / produced() / finished().

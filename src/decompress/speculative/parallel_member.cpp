@@ -210,7 +210,10 @@ void ParallelMember::emit_chunk(const Chunk& c) {
 ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target) {
   if (!sequential_) {
     consume_to(end_bit_ / 8);
-    const uint8_t* p = isal_.begin(in_.data(), end_bit_ - rel() * 8, window_.data() + kWindowSize - have_, have_);
+    in_.ensure(1);
+    const uint8_t* p =
+        isal_.begin(in_.data(), in_.size(), end_bit_ - rel() * 8, window_.data() + kWindowSize - have_, have_);
+    if (!p) corrupt("unexpected end of file");
     fed_ = rel() + static_cast<uint64_t>(p - in_.data());
     sequential_ = true;
   }
