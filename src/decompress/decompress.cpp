@@ -57,6 +57,16 @@ void return_buffered_bytes(inflate_state& state, InputWindow& r) {
   state.read_in_length = 0;
 }
 
+// The member's trailer against the CRC-32 and size (mod 2^32) of what was inflated.
+void check_trailer(InputWindow& r, uint32_t crc, uint64_t size) {
+  if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
+  uint32_t want_crc, isize;
+  read_gzip_trailer(r.data(), want_crc, isize);
+  r.consume(kGzipTrailerSize);
+  if (crc != want_crc) corrupt("invalid compressed data--crc error");
+  if (isize != static_cast<uint32_t>(size)) corrupt("invalid compressed data--length error");
+}
+
 // Trailing data after a member: zeros are ignored as gzip does; anything else is garbage.
 bool only_zeros(InputWindow& r) {
   for (;;) {
@@ -104,12 +114,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       // Any member of some size: chunks decoded speculatively by the workers.
       const spec::MemberCheck check = spec::inflate_member_parallel(r, sink, opts.threads);
       res.out_bytes += check.size;
-      if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
-      uint32_t crc, isize;
-      read_gzip_trailer(r.data(), crc, isize);
-      r.consume(kGzipTrailerSize);
-      if (crc != check.crc) corrupt("invalid compressed data--crc error");
-      if (isize != static_cast<uint32_t>(check.size)) corrupt("invalid compressed data--length error");
+      check_trailer(r, check.crc, check.size);
       ++res.members;
       continue;
     }
@@ -131,12 +136,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       if (state->block_state == ISAL_BLOCK_FINISH) break;
     }
     return_buffered_bytes(*state, r);
-    if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
-    uint32_t crc, isize;
-    read_gzip_trailer(r.data(), crc, isize);
-    r.consume(kGzipTrailerSize);
-    if (crc != state->crc) corrupt("invalid compressed data--crc error");
-    if (isize != state->total_out) corrupt("invalid compressed data--length error");
+    check_trailer(r, state->crc, state->total_out);
     ++res.members;
   }
   sink.finish();
