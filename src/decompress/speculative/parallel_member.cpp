@@ -307,6 +307,7 @@ SpeculateConfig config_from_env() {
   SpeculateConfig c;
   const char* mode = std::getenv("RIGZ_SPECULATE");
   if (mode && std::string(mode) == "off") c.enabled = false;
+  if (mode && std::string(mode) == "on") c.min_threads = 2;
   if (mode && std::string(mode) == "force") {
     c.min_threads = 1;
     c.any_size = true;

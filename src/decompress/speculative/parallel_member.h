@@ -14,16 +14,19 @@
 namespace rigz::spec {
 
 struct SpeculateConfig {
-  unsigned min_threads = 2;              // use the path from this many threads on
+  // Use the path from this many threads on. Not at 2: on the 2-core machine of
+  // docs/design.md, -p 2 was slower than ISA-L alone (the figures are there).
+  unsigned min_threads = 3;
   size_t chunk_bytes = size_t(4) << 20;  // compressed bytes per chunk
   size_t max_chunk_output = size_t(32) << 20;
   bool enabled = true;
   bool any_size = false;  // also members smaller than two chunks (tests)
 };
 
-// The configuration, with the test knobs of the environment applied once:
-// RIGZ_SPECULATE=off disables the path; RIGZ_SPECULATE=force uses it from one thread on
-// and for members of any size, with 32 KiB chunks unless RIGZ_SPECULATE_CHUNK=bytes.
+// The configuration, with the knobs of the environment applied once: RIGZ_SPECULATE=off
+// disables the path, =on uses it from 2 threads on, =force from one thread on and for
+// members of any size, with 32 KiB chunks (tests); RIGZ_SPECULATE_CHUNK=bytes sets the
+// chunk size.
 const SpeculateConfig& speculate_config();
 // Replaces the configuration (unit tests; call it before any decompression starts).
 void set_speculate_config(const SpeculateConfig& cfg);
