@@ -4,8 +4,7 @@
 
 namespace rigz::spec {
 
-const uint8_t* IsalSpan::begin(const uint8_t* in, size_t size, uint64_t bit, const uint8_t* dict,
-                               size_t dict_len) {
+const uint8_t* IsalSpan::begin(const uint8_t* in, size_t size, uint64_t bit, const uint8_t* dict, size_t dict_len) {
   if (bit > uint64_t(size) * 8 || (bit % 8 && bit / 8 >= size)) return nullptr;
   isal_inflate_init(state_.get());
   state_->crc_flag = ISAL_DEFLATE;
