@@ -5,6 +5,13 @@
 namespace rigz::spec {
 namespace {
 
+// The trial of a candidate's first block needs no more output than this: a block still
+// going at that point counts as decoding (nothing disproves it).
+constexpr size_t kTrialOutput = size_t(1) << 20;
+// 16-bit output takes two bytes a symbol: at most half the chunk's output limit, so that a
+// chunk's buffers never hold more than that limit in bytes.
+size_t wide_limit(const ChunkRequest& req) { return req.max_output / 2; }
+
 bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(std::memory_order_relaxed); }
 
 // Whether decoding from `start` in 16-bit form into `buf` gets through the first block
@@ -14,7 +21,7 @@ bool cancelled(const ChunkRequest& req) { return req.cancel && req.cancel->load(
 // is then caught by the next header.
 template <class Decoder>
 bool first_block_decodes(const ChunkRequest& req, Decoder& dec, const SpanStart& start, GrowBuffer<uint16_t>& buf) {
-  buf.reserve(req.max_output + kWindowSize + kOutputSlack, 0);
+  buf.reserve(kTrialOutput + kWindowSize + kOutputSlack, 0);
   for (size_t i = 0; i < kWindowSize; ++i) buf.data[i] = static_cast<uint16_t>(kMarker | i);
   if (start.stored)
     dec.start_at_stored_length();
@@ -83,7 +90,7 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
     return finish_with_isal(req, start.bit - req.base_bit, nullptr, 0, chunk);
   }
   if (chunk.has_target && start.earliest() >= chunk.target.earliest()) return Outcome::give_up;
-  chunk.wide.reserve(req.max_output + kWindowSize + kOutputSlack, 0);
+  chunk.wide.reserve(wide_limit(req) + kWindowSize + kOutputSlack, 0);
   uint16_t* w = chunk.wide.data.get();
   for (size_t i = 0; i < kWindowSize; ++i) w[i] = static_cast<uint16_t>(kMarker | i);
   size_t o = kWindowSize;
@@ -143,7 +150,8 @@ ChunkDecoder::Outcome ChunkDecoder::finish_with_isal(const ChunkRequest& req, ui
   if (chunk.has_target) end = req.in + std::min<uint64_t>(req.size, feed_end_byte(chunk.target) - req.base_bit / 8);
   if (p > end) return Outcome::give_up;
   chunk.narrow.reserve(req.max_output + kWindowSize, 0);
-  const size_t cap = req.max_output - std::min(req.max_output, chunk.wide_len) + kWindowSize;
+  // Bytes of output memory: the 16-bit part counts twice.
+  const size_t cap = req.max_output - std::min(req.max_output, 2 * chunk.wide_len) + kWindowSize;
   size_t o = kWindowSize;  // the narrow buffer's window slots stay unused here
   for (;;) {
     if (cancelled(req)) return Outcome::give_up;

@@ -43,7 +43,7 @@ struct ChunkRequest {
   uint64_t from_bit = 0;     // stream offset where to look for a start
   bool known_start = false;  // from_bit is a block start (the stream's first block)
   uint64_t stop_bit = 0;     // the next chunk's nominal offset: look for the target there
-  size_t max_output = 0;     // give up beyond this many bytes of output
+  size_t max_output = 0;     // give up beyond this many bytes of output memory
   const std::atomic<bool>* cancel = nullptr;
 };
 
