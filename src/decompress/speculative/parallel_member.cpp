@@ -97,7 +97,6 @@ class ParallelMember {
   uint64_t stats_used_ = 0;
   unsigned inflight_ = 0;
   bool input_done_ = false;  // a chunk reaching the end of input was scheduled
-  bool eof_ = false;
 
   uint64_t end_bit_ = 0;  // the verified block boundary the output has reached
   MemberCheck check_;
