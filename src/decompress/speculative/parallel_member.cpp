@@ -37,15 +37,9 @@ class ParallelMember {
         cfg_(speculate_config()),
         base_(in.consumed()),
         max_inflight_(2 * threads),
+        threads_(threads),
         todo_(2 * threads),
-        free_(2 * threads) {
-    for (unsigned i = 0; i < max_inflight_; ++i) {
-      jobs_.push_back(std::make_unique<Job>());
-      free_.push(jobs_.back().get());
-    }
-    for (unsigned i = 0; i < threads; ++i)
-      workers_.emplace_back([this] { errors_.run([this] { work(); }, [this] { stop(); }); });
-  }
+        free_(2 * threads) {}
   ~ParallelMember() {
     stop();
     for (auto& t : workers_) t.join();
@@ -60,11 +54,20 @@ class ParallelMember {
     done_.close();
     free_.close();
   }
+  // Jobs and workers, made only once a member has proven long enough to need them.
+  void start_workers() {
+    for (unsigned i = 0; i < max_inflight_; ++i) {
+      jobs_.push_back(std::make_unique<Job>());
+      free_.push(jobs_.back().get());
+    }
+    for (unsigned i = 0; i < threads_; ++i)
+      workers_.emplace_back([this] { errors_.run([this] { work(); }, [this] { stop(); }); });
+  }
   void work() {
     ChunkDecoder decoder;
     while (auto job = todo_.pop()) {
       decoder.decode((*job)->req, (*job)->chunk);
-      done_.put((*job)->seq, *job);
+      done_.put((*job)->seq - 1, *job);  // chunk 1 is the first scheduled (see run())
     }
   }
 
@@ -78,7 +81,7 @@ class ParallelMember {
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
   void emit_chunk(const Chunk& c);
   enum class RedoEnd { landed, final_block, missed };
-  RedoEnd redo(const SpanStart* target);
+  RedoEnd redo(const SpanStart* target, uint64_t feed_limit = UINT64_MAX);
   uint64_t position() const;
 
   InputWindow& in_;
@@ -86,6 +89,7 @@ class ParallelMember {
   const SpeculateConfig& cfg_;
   const uint64_t base_;
   const unsigned max_inflight_;
+  const unsigned threads_;
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> todo_, free_;
   ReorderBuffer<Job*> done_;
@@ -206,7 +210,7 @@ void ParallelMember::emit_chunk(const Chunk& c) {
 // the target is passed otherwise, once fed up to it (missed: the next chunk's start is the
 // next aim). Input is consumed only up to 16 bytes behind what ISA-L was fed, so that the
 // bytes its bit buffer holds stay readable.
-ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target) {
+ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target, uint64_t feed_limit) {
   if (!sequential_) {
     consume_to(end_bit_ / 8);
     in_.ensure(1);
@@ -216,13 +220,13 @@ ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target) {
     fed_ = rel() + static_cast<uint64_t>(p - in_.data());
     sequential_ = true;
   }
-  const uint64_t limit = target ? feed_end_byte(*target) : UINT64_MAX;
+  const uint64_t limit = target ? feed_end_byte(*target) : feed_limit;
   bool full = false;  // the last call filled its output buffer: ISA-L may hold more
   for (;;) {
     if (fed_ >= limit && !full) {
       // Fed up to the target: decoding must wait exactly there.
       const uint64_t at = isal_.position(fed_ * 8);
-      if (fed_ == limit && isal_.between_blocks() && matches(*target, at, bits_at(at))) {
+      if (target && fed_ == limit && isal_.between_blocks() && matches(*target, at, bits_at(at))) {
         end_bit_ = at;
         sequential_ = false;
         return RedoEnd::landed;
@@ -253,8 +257,14 @@ ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target) {
 uint64_t ParallelMember::position() const { return sequential_ ? isal_.position(fed_ * 8) : end_bit_; }
 
 MemberCheck ParallelMember::run() {
-  bool final = false;
-  for (uint64_t seq = 0; !final; ++seq) {
+  // Chunk 0 is decoded here, by ISA-L from the member's start: a member that ends within
+  // its first MiB needs no worker at all (members of a multi-member file often do), and a
+  // longer one goes on from there towards chunk 1's start while the workers take chunks 1,
+  // 2, ... (a worker never takes chunk 0, whose window is known anyway).
+  bool final = redo(nullptr, std::min<uint64_t>(cfg_.chunk_bytes, size_t(1) << 20)) == RedoEnd::final_block;
+  if (!final) start_workers();
+  next_seq_ = 1;
+  for (uint64_t seq = 1; !final; ++seq) {
     schedule();
     if (seq == next_seq_) {
       // No chunk left (the input ended before the final block): decode to the end.
