@@ -57,7 +57,7 @@ fuzz-build: deps
 	@bash scripts/install-deps.sh --fuzz
 	@CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIGZ_FUZZ=ON \
 		-DRIGZ_SANITIZE=address,undefined >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_header fuzz_decompress fuzz_roundtrip fuzz_lzw fuzz_pack
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_header fuzz_decompress fuzz_roundtrip fuzz_lzw fuzz_pack fuzz_inflate
 
 fuzz: fuzz-build
 	@bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)

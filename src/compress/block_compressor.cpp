@@ -5,7 +5,6 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
-#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -73,7 +72,9 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     if (stronger >= cheapest) return true;
     const double target = zlib_size * (1.0 + plan_.mix_margin);
     const double x = (cheapest - target) / (cheapest - stronger);
-    const double phase = std::fmod(static_cast<double>(seq) * 0.6180339887498949, 1.0);
+    // seq * 2^64 / golden ratio, modulo 2^64: the fractional part in 64-bit fixed point.
+    const uint64_t fixed = seq * 0x9E3779B97F4A7C15ull;
+    const double phase = static_cast<double>(fixed) * 0x1p-64;
     return phase < x;
   }
 

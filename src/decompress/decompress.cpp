@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "decompress/indexed_members.h"
+#include "decompress/speculative/parallel_member.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
 #include "io/input_window.h"
@@ -54,6 +55,16 @@ void return_buffered_bytes(inflate_state& state, InputWindow& r) {
   for (int i = 0; i < bytes; ++i, bits >>= 8) buf[i] = static_cast<uint8_t>(bits);
   r.unread(buf, static_cast<size_t>(bytes));
   state.read_in_length = 0;
+}
+
+// The member's trailer against the CRC-32 and size (mod 2^32) of what was inflated.
+void check_trailer(InputWindow& r, uint32_t crc, uint64_t size) {
+  if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
+  uint32_t want_crc, isize;
+  read_gzip_trailer(r.data(), want_crc, isize);
+  r.consume(kGzipTrailerSize);
+  if (crc != want_crc) corrupt("invalid compressed data--crc error");
+  if (isize != static_cast<uint32_t>(size)) corrupt("invalid compressed data--length error");
 }
 
 // Trailing data after a member: zeros are ignored as gzip does; anything else is garbage.
@@ -115,6 +126,14 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       break;
     }
     if (first) res.first_header = h;
+    if (spec::use_parallel_member(r, opts.threads)) {
+      // Any member of some size: chunks decoded speculatively by the workers.
+      const spec::MemberCheck check = spec::inflate_member_parallel(r, sink, opts.threads);
+      res.out_bytes += check.size;
+      check_trailer(r, check.crc, check.size);
+      ++res.members;
+      continue;
+    }
     isal_inflate_init(state.get());
     state->crc_flag = ISAL_GZIP_NO_HDR;
     for (;;) {
@@ -133,12 +152,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       if (state->block_state == ISAL_BLOCK_FINISH) break;
     }
     return_buffered_bytes(*state, r);
-    if (!r.ensure(kGzipTrailerSize)) corrupt("unexpected end of file");
-    uint32_t crc, isize;
-    read_gzip_trailer(r.data(), crc, isize);
-    r.consume(kGzipTrailerSize);
-    if (crc != state->crc) corrupt("invalid compressed data--crc error");
-    if (isize != state->total_out) corrupt("invalid compressed data--length error");
+    check_trailer(r, state->crc, state->total_out);
     ++res.members;
   }
   sink.finish();

@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 RIGZ=${1:-../../build/rigz}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-rm -rf seeds && mkdir -p seeds/gz seeds/raw
+rm -rf seeds && mkdir -p seeds/gz seeds/raw seeds/deflate
 
 text="$tmp/words.txt"
 printf 'the quick brown fox jumps over the lazy dog\nGET /index.html HTTP/1.1 200 1234\n%.0s' {1..6} >"$text"
@@ -58,3 +58,6 @@ raw '\x04\x01\x02\x00\x00' empty_payload "$tmp/empty"
 raw '\x00\x01\x01\x09\x00' level0_stored "$text" 60
 raw '\x0c\x00\x04\x02\x00' level12 "$text" 80
 du -cb seeds/gz/* seeds/raw/* | tail -1
+# Raw deflate streams for fuzz_inflate: every block type, sync-flushed (empty stored)
+# blocks as pigz writes them, and several dynamic blocks in a row.
+python3 "$(pwd)/make_deflate_seeds.py" seeds/deflate

@@ -9,7 +9,7 @@ build=$1
 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_header fuzz_decompress fuzz_roundtrip fuzz_lzw fuzz_pack)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_header fuzz_decompress fuzz_roundtrip fuzz_lzw fuzz_pack fuzz_inflate)
 here=$(cd "$(dirname "$0")" && pwd)
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 for t in "${targets[@]}"; do
@@ -17,6 +17,7 @@ for t in "${targets[@]}"; do
     fuzz_roundtrip) seeds=$here/seeds/raw; max_len=65536 ;;
     fuzz_lzw) seeds=$here/seeds/Z; max_len=16384 ;;
     fuzz_pack) seeds=$here/seeds/pack; max_len=16384 ;;
+    fuzz_inflate) seeds=$here/seeds/deflate; max_len=65536 ;;
     *) seeds=$here/seeds/gz; max_len=16384 ;;
   esac
   mkdir -p "$build/corpus/$t"

@@ -1,0 +1,47 @@
+// Parallel decompression of one gzip member of any origin (no index of its blocks): the
+// deflate data is cut into chunks at nominal offsets, workers decode each chunk from a
+// block start they find themselves (chunk_decoder.h) with the window unknown, and the
+// calling thread takes the chunks in order, keeps those whose start is exactly where the
+// previous one ended, replaces their window markers, and decodes whatever no chunk covers
+// itself, with the known window. Output never depends on a guess. See docs/design.md.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "io/buffered_writer.h"
+#include "io/input_window.h"
+
+namespace rigz::spec {
+
+struct SpeculateConfig {
+  // Use the path from this many threads on. Not at 2: on the 2-core machine of
+  // docs/design.md, -p 2 was slower than ISA-L alone (the figures are there).
+  unsigned min_threads = 3;
+  size_t chunk_bytes = size_t(4) << 20;  // compressed bytes per chunk
+  size_t max_chunk_output = size_t(32) << 20;
+  bool enabled = true;
+  bool any_size = false;  // also members smaller than two chunks (tests)
+};
+
+// The configuration, with the knobs of the environment applied once: RIGZ_SPECULATE=off
+// disables the path, =on uses it from 2 threads on, =force from one thread on and for
+// members of any size, with 32 KiB chunks (tests); RIGZ_SPECULATE_CHUNK=bytes sets the
+// chunk size.
+const SpeculateConfig& speculate_config();
+// Replaces the configuration (unit tests; call it before any decompression starts).
+void set_speculate_config(const SpeculateConfig& cfg);
+
+struct MemberCheck {
+  uint32_t crc = 0;
+  uint64_t size = 0;  // uncompressed bytes
+};
+
+// Whether the member whose deflate data is at the front of `in` is worth the parallel
+// path with `threads` threads (reads ahead to see whether it is large enough).
+bool use_parallel_member(InputWindow& in, unsigned threads);
+
+// Inflates the deflate data at the front of `in`, writes it to `sink` and leaves `in` at
+// the byte after it (the trailer). Throws Error::data with gzip's messages.
+MemberCheck inflate_member_parallel(InputWindow& in, BufferedWriter& sink, unsigned threads);
+
+}  // namespace rigz::spec
