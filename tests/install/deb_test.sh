@@ -35,6 +35,15 @@ grep -qE 'include/|\.a$|\.so' <<<"$files" && fail "rigz.deb holds development fi
 # The packaged program runs.
 dpkg-deb -x "$deb" "$T/root"
 [ "$(echo hello | "$T/root/usr/bin/rigz" | "$T/root/usr/bin/rigzcat")" = hello ] || fail "packaged rigz does not run"
+# dpkg would install it here (dependencies met, no conflicts); --dry-run changes nothing.
+if [ "$(id -u)" = 0 ]; then
+  dpkg --dry-run -i "$deb" >"$T/dpkg.log" 2>&1 || { cat "$T/dpkg.log" >&2; fail "dpkg -i --dry-run"; }
+fi
+# `man rigz` finds and renders the packaged page.
+if command -v man >/dev/null; then
+  page=$(MANPATH=$T/root/usr/share/man MANWIDTH=80 man -P cat rigz 2>&1)
+  grep -q "rigz, *unrigz, *rigzcat" <<<"$page" || fail "man rigz from the package: $(head -3 <<<"$page")"
+fi
 
 if [ -f "$dev" ]; then
   [ "$(dpkg-deb -f "$dev" Package)" = librigz-dev ] || fail "dev package name"
