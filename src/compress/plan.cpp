@@ -10,17 +10,18 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   p.block_size = block_size ? block_size : size_t(2) << 20;
   // libdeflate levels tried per rigz level, cheapest first (docs/design.md).
   //  0: stored blocks, as pigz -0.  1: libdeflate 1 is smaller than zlib 1 everywhere.
-  //  2-5: zlib 2-5 run nearly as fast as zlib 1, so these start low: libdeflate 1 matches
-  //  zlib 3 on source code and logs at twice its speed (not on binaries or FASTQ, which
-  //  take 2); level 4 takes 3 on all but FASTQ (2).  6: libdeflate 8 is slower than zlib 6
-  //  on FASTQ.  7-9: libdeflate 7 matches zlib 9 on logs, where 8 and 9 are slower than
-  //  zlib itself; source code needs 8, FASTQ 10 (in a mix with 7, block_compressor.cpp),
-  //  also at level 7, where zlib 7 is as slow as 9 on FASTQ.  10-12: beyond zlib; pigz -11
-  //  is zopfli, 30-60x slower than libdeflate 12 for output within +0.8% of it; -12 trades
+  //  2-4: zlib 2-4 run nearly as fast as zlib 1, so these start low (libdeflate 1 matches
+  //  zlib 2 on text, not on binaries; at level 3 the sample would take it on logs, where
+  //  it ends up 0.8% larger than pigz -3).  5: not 4, which the sample takes on logs for
+  //  output 1% larger than pigz -5.  6: libdeflate 8 is slower than zlib 6 on FASTQ.
+  //  7-9: libdeflate 7 matches zlib 9 on logs, where 8 and 9 are slower than zlib itself;
+  //  source code needs 8, FASTQ 10 (in a mix with 7, block_compressor.cpp), also at level
+  //  7, where zlib 7 is as slow as 9 on FASTQ.  10-12: beyond zlib; pigz -11 is zopfli,
+  //  30-60x slower than libdeflate 12 for output within +0.8% of it; -12 trades
   //  parallelism for a little more ratio with 8 MiB blocks.
-  static const std::vector<int> kCandidates[13] = {{0},       {1},    {1, 2, 3},     {1, 2, 3, 4},  {2, 3, 4, 5},
-                                                   {4, 5, 6}, {6, 7}, {7, 8, 9, 10}, {7, 8, 9, 10}, {7, 8, 9, 10},
-                                                   {10},      {12},   {12}};
+  static const std::vector<int> kCandidates[13] = {{0},    {1},    {1, 2, 3},     {2, 3, 4},     {3, 4, 5},
+                                                   {5, 6}, {6, 7}, {7, 8, 9, 10}, {7, 8, 9, 10}, {7, 8, 9, 10},
+                                                   {10},   {12},   {12}};
   p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
   p.sample = level >= 2 && level <= 9;
   if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
