@@ -1,5 +1,7 @@
 #include "decompress/speculative/parallel_member.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -316,9 +318,13 @@ SpeculateConfig config_from_env() {
   SpeculateConfig c;
   const char* mode = std::getenv("RIGZ_SPECULATE");
   if (mode && std::string(mode) == "off") c.enabled = false;
-  if (mode && std::string(mode) == "on") c.min_threads = 2;
+  if (mode && std::string(mode) == "on") {
+    c.min_threads = 2;
+    c.cap_at_cpus = false;
+  }
   if (mode && std::string(mode) == "force") {
     c.min_threads = 1;
+    c.cap_at_cpus = false;
     c.any_size = true;
     c.chunk_bytes = size_t(32) << 10;
   }
@@ -337,8 +343,16 @@ SpeculateConfig& config() {
 const SpeculateConfig& speculate_config() { return config(); }
 void set_speculate_config(const SpeculateConfig& cfg) { config() = cfg; }
 
+// The CPUs this process may run on (taskset and cgroup cpusets included).
+unsigned usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 bool use_parallel_member(InputWindow& in, unsigned threads) {
   const SpeculateConfig& cfg = speculate_config();
+  if (cfg.cap_at_cpus) threads = std::min(threads, usable_cpus());
   if (!cfg.enabled || threads < cfg.min_threads) return false;
   if (cfg.any_size) return true;
   return in.ensure(2 * cfg.chunk_bytes);

@@ -21,6 +21,9 @@ struct SpeculateConfig {
   size_t max_chunk_output = size_t(32) << 20;
   bool enabled = true;
   bool any_size = false;  // also members smaller than two chunks (tests)
+  // Count only the threads that have a CPU to run on (-p 4 on two cores is two): with
+  // fewer cores than the workers need, the path only adds work (docs/design.md).
+  bool cap_at_cpus = true;
 };
 
 // The configuration, with the knobs of the environment applied once: RIGZ_SPECULATE=off
