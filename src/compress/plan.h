@@ -4,7 +4,9 @@
 // Every level writes independent blocks, each a gzip member of its own with its size
 // in the header (docs/formats.md). A block is compressed by the first libdeflate level
 // of `candidates` whose output, on a sample of the block, is no larger than zlib's at
-// the requested level (with `margin` of slack); if none is, by zlib itself. So the
+// the requested level (with `margin` of slack), or by a mix of it and the cheapest one
+// (block_compressor.cpp); if none is, by the strongest candidate (zlib itself for blocks
+// small enough to be their own sample). So the
 // output tracks zlib's (pigz's) size at the speed of the cheapest libdeflate level that
 // matches it for that kind of data: no single fixed level does (text, binaries and
 // FASTQ need different ones).
