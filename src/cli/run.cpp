@@ -249,10 +249,10 @@ class Runner {
     if (now && !name.empty()) report_.info(name + ":\t");
   }
 
-  // Runs expand() on `fd` with a progress line; the warnings it gives come after the
-  // line is gone. `verbose_name` is announced (-v) for a file, empty for stdin.
-  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length, bool writes_stdout,
-                    const std::string& verbose_name = "") {
+  // Runs `job` on the input `fd`, counted for a progress line when one is shown, with the
+  // -v name announced before the job or, with a progress line, after it is gone.
+  template <typename Job>
+  Outcome with_progress(const std::string& name, int fd, bool writes_stdout, const std::string& verbose_name, Job job) {
     Outcome r;
     bool progress_shown = false;
     {
@@ -261,10 +261,20 @@ class Runner {
       announce(verbose_name, !progress_shown);
       FdInput raw(fd);
       CountingInput counted(raw, progress.get());
-      PeekInput in(counted, kPeekSize);
-      r = expand(in, out, gzip_header_length);
+      r = job(counted);
     }
     announce(verbose_name, progress_shown);
+    return r;
+  }
+
+  // Runs expand() on `fd` with a progress line; the warnings it gives come after the
+  // line is gone. `verbose_name` is announced (-v) for a file, empty for stdin.
+  Outcome expand_fd(const std::string& name, int fd, OutputStream& out, size_t gzip_header_length, bool writes_stdout,
+                    const std::string& verbose_name = "") {
+    Outcome r = with_progress(name, fd, writes_stdout, verbose_name, [&](InputStream& counted) {
+      PeekInput in(counted, kPeekSize);
+      return expand(in, out, gzip_header_length);
+    });
     if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
     // gzip ignores zero bytes after the last member silently, but with -v it warns of
     // them (exit status 2).
@@ -275,18 +285,8 @@ class Runner {
 
   Outcome compress_fd(const std::string& name, int fd, OutputStream& out, const Source& src, bool writes_stdout,
                       const std::string& verbose_name = "") {
-    Outcome r;
-    bool progress_shown = false;
-    {
-      auto progress = start_progress(name, fd, writes_stdout);
-      progress_shown = progress != nullptr;
-      announce(verbose_name, !progress_shown);
-      FdInput raw(fd);
-      CountingInput in(raw, progress.get());
-      r = compress_stream(in, out, src);
-    }
-    announce(verbose_name, progress_shown);
-    return r;
+    return with_progress(name, fd, writes_stdout, verbose_name,
+                         [&](InputStream& in) { return compress_stream(in, out, src); });
   }
 
   static std::string compress_ratio(const Outcome& r) {

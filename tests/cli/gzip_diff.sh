@@ -20,13 +20,7 @@ for name in gunzip zcat unrigz rigzcat; do ln -s "$RIGZ" "$ROOT/bin/$name"; done
 diff_gzip() {
   local setup=$1
   shift
-  local d
-  for d in g r; do
-    chmod -R u+w "$ROOT/$d" 2>/dev/null
-    rm -rf "${ROOT:?}/$d"
-    mkdir "$ROOT/$d"
-    (cd "$ROOT/$d" && $setup && find . -mindepth 1 ! -type l -exec touch -h -d @$T {} +)
-  done
+  twin_dirs "$setup" "$T"
   local what="$setup: ${GZ_PROG:-gzip} $*${IN:+ < $IN}${ENV_GZIP:+ (GZIP=$ENV_GZIP)}"
   (cd "$ROOT/g" && env ${ENV_GZIP:+GZIP="$ENV_GZIP"} "${GZ_PROG:-gzip}" "$@" >"$ROOT/g.out" 2>"$ROOT/g.err" \
     <"${IN:-/dev/null}")

@@ -197,6 +197,18 @@ tree_of() {
   )
 }
 
+# twin_dirs SETUP TIME: empties $ROOT/g and $ROOT/r (for gzip's and rigz's runs) and runs
+# SETUP in each; every file it makes gets the time TIME, whenever the setup ran.
+twin_dirs() {
+  local d
+  for d in g r; do
+    chmod -R u+w "$ROOT/$d" 2>/dev/null
+    rm -rf "${ROOT:?}/$d"
+    mkdir "$ROOT/$d"
+    (cd "$ROOT/$d" && $1 && find . -mindepth 1 ! -type l -exec touch -h -d @"$2" {} +)
+  done
+}
+
 # same_as_gzip [-e] SETUP ARGS...: runs `gzip ARGS` and `rigz ARGS` each in a fresh
 # directory prepared by the shell function SETUP (all its files then get the same
 # modification time, 1234567890), and checks that they end with the same exit status
@@ -211,14 +223,7 @@ same_as_gzip() {
   fi
   local setup=$1
   shift
-  local d
-  for d in g r; do
-    chmod -R u+w "$ROOT/$d" 2>/dev/null
-    rm -rf "${ROOT:?}/$d"
-    mkdir "$ROOT/$d"
-    # Every file gets the same time, whenever the setup ran.
-    (cd "$ROOT/$d" && $setup && find . -mindepth 1 ! -type l -exec touch -d @1234567890 {} +)
-  done
+  twin_dirs "$setup" 1234567890
   (cd "$ROOT/g" && "${GZ_PROG:-gzip}" "$@" >"$ROOT/g.out" 2>"$ROOT/g.err" </dev/null)
   local grc=$?
   (cd "$ROOT/r" && "${RZ_PROG:-$RIGZ}" "$@" >"$OUT" 2>"$ERR" </dev/null)
