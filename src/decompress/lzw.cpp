@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io/error.h"
+#include "io/input_window.h"
 
 namespace rigz {
 namespace {
@@ -27,13 +28,12 @@ constexpr uint8_t kBitsMask = 0x1f;   // the same byte's largest width
 // Reads the input as a stream of little-endian bit fields, buffering in large reads.
 class BitReader {
  public:
-  explicit BitReader(InputStream& in) : in_(in), buf_(1 << 16) {}
+  explicit BitReader(InputStream& in) : in_(in, size_t(1) << 16) {}
 
   // The next `n` bytes (n <= 3) as they are, for the header; false at the end of input.
   bool bytes(uint8_t* out, size_t n) {
     for (size_t i = 0; i < n; ++i) {
-      if (pos_ == len_ && !refill()) return false;
-      out[i] = buf_[pos_++];
+      if (!next(out[i])) return false;
     }
     return true;
   }
@@ -41,8 +41,9 @@ class BitReader {
   // The next code of `width` bits; false when fewer bits than that are left (the end).
   bool code(unsigned width, uint32_t& out) {
     while (nbits_ < width) {
-      if (pos_ == len_ && !refill()) return false;
-      acc_ |= static_cast<uint32_t>(buf_[pos_++]) << nbits_;
+      uint8_t b;
+      if (!next(b)) return false;
+      acc_ |= static_cast<uint32_t>(b) << nbits_;
       nbits_ += 8;
     }
     out = acc_ & ((1u << width) - 1);
@@ -55,8 +56,9 @@ class BitReader {
   void skip(uint64_t bits) {
     while (bits > 0) {
       if (nbits_ == 0) {
-        if (pos_ == len_ && !refill()) return;
-        acc_ = buf_[pos_++];
+        uint8_t b;
+        if (!next(b)) return;
+        acc_ = b;
         nbits_ = 8;
       }
       unsigned k = bits < nbits_ ? static_cast<unsigned>(bits) : nbits_;
@@ -66,20 +68,17 @@ class BitReader {
     }
   }
 
-  uint64_t consumed() const { return total_ - (len_ - pos_); }
+  uint64_t consumed() const { return in_.consumed(); }
 
  private:
-  bool refill() {
-    len_ = in_.read(buf_.data(), buf_.size());
-    pos_ = 0;
-    total_ += len_;
-    return len_ > 0;
+  bool next(uint8_t& b) {
+    if (in_.size() == 0 && !in_.refill()) return false;
+    b = in_.data()[0];
+    in_.consume(1);
+    return true;
   }
 
-  InputStream& in_;
-  std::vector<uint8_t> buf_;
-  size_t pos_ = 0, len_ = 0;
-  uint64_t total_ = 0;
+  InputWindow in_;
   uint32_t acc_ = 0;  // bits not yet used, the next one lowest
   unsigned nbits_ = 0;
 };

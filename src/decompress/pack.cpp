@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/error.h"
+#include "io/input_window.h"
 
 namespace rigz {
 namespace {
@@ -21,23 +22,17 @@ constexpr unsigned kMaxLength = 24;  // gzip's limit for pack codes
 
 class ByteReader {
  public:
-  explicit ByteReader(InputStream& in) : in_(in), buf_(1 << 16) {}
+  explicit ByteReader(InputStream& in) : in_(in, size_t(1) << 16) {}
   uint8_t byte() {
-    if (pos_ == len_) {
-      len_ = in_.read(buf_.data(), buf_.size());
-      pos_ = 0;
-      total_ += len_;
-      if (len_ == 0) corrupt("unexpected end of file");
-    }
-    return buf_[pos_++];
+    if (in_.size() == 0 && !in_.refill()) corrupt("unexpected end of file");
+    const uint8_t b = in_.data()[0];
+    in_.consume(1);
+    return b;
   }
-  uint64_t consumed() const { return total_ - (len_ - pos_); }
+  uint64_t consumed() const { return in_.consumed(); }
 
  private:
-  InputStream& in_;
-  std::vector<uint8_t> buf_;
-  size_t pos_ = 0, len_ = 0;
-  uint64_t total_ = 0;
+  InputWindow in_;
 };
 
 }  // namespace
