@@ -130,8 +130,9 @@ def check_exit(argv, returncode, stderr):
 
 # A child's ru_maxrss from os.wait4 would include the memory of the Python process it was
 # forked from (Linux records the old image's peak at exec), so peak memory comes from GNU
-# time, whose own child is forked from a small process. Without it, RSS is not reported.
-GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+# time (the `time` program on PATH, not the shell keyword), whose own child is forked from a
+# small process. Without it, RSS is not reported.
+GNU_TIME = shutil.which("time")
 
 
 def timed(argv, out_path):

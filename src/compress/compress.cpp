@@ -5,8 +5,13 @@
 //                   queue    member of its own (+ CRC-32) reorder order, recycle buffers
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
-// is bounded by the pool (2N+2 blocks) whatever the input size, and output streams while
-// compression goes on. An error in any thread closes every queue, which wakes and stops
+// is bounded by the pool (2N+2 blocks, 4N+2 at levels 7-9) whatever the input size, and
+// output streams while compression goes on. Levels 7-9 get the deeper pool because their
+// blocks take unequal times (a block the level choice sends to libdeflate 10 takes 4-5x
+// the median): with 2N+2 the writer, waiting on one slow block, held every free buffer
+// and idled the other workers (linux-src.tar -9 -p 16 on 16 cores: 1.03 s, 0.73 s with
+// 4N+2; docs/benchmarks.md). Elsewhere the deeper pool only costs memory, whose first
+// touch is not free (-1 -p 16 was 20% slower with it). An error in any thread closes every queue, which wakes and stops
 // the others; the first error is rethrown to the caller.
 #include "compress/compress.h"
 
@@ -46,9 +51,9 @@ class Pipeline {
       : opts_(opts),
         plan_(plan_compression(opts.level, opts.block_size)),
         out_(out),
-        free_(2 * opts.threads + 2),
-        todo_(2 * opts.threads + 2) {
-    for (size_t i = 0; i < 2 * opts.threads + 2; ++i) {
+        free_(pool_size(opts.threads, plan_)),
+        todo_(pool_size(opts.threads, plan_)) {
+    for (size_t i = 0; i < pool_size(opts.threads, plan_); ++i) {
       jobs_.push_back(std::make_unique<Job>());
       jobs_.back()->in.resize(plan_.block_size);
       free_.push(jobs_.back().get());
@@ -67,6 +72,10 @@ class Pipeline {
   }
 
  private:
+  static size_t pool_size(unsigned threads, const CompressionPlan& plan) {
+    return (plan.uneven ? 4 : 2) * size_t(threads) + 2;
+  }
+
   template <class F>
   void guarded(F&& f) {
     first_error_.run(f, [this] {

@@ -24,6 +24,7 @@ CompressionPlan plan_compression(int level, size_t block_size) {
                                                    {10},   {12},   {12}};
   p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
   p.sample = level >= 2 && level <= 9;
+  p.uneven = p.sample && p.candidates.back() - p.candidates.front() >= 3;
   if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
   return p;
 }

@@ -22,6 +22,7 @@ struct CompressionPlan {
   bool sample = true;           // false: candidates[0] always (it beats zlib everywhere)
   double margin = 0.004;        // accepted size excess over zlib on the sample
   double mix_margin = -0.003;   // target of a mix of two levels (block_compressor.cpp)
+  bool uneven = false;          // blocks may take very unequal times (candidates 7 to 10)
   size_t block_size;
 };
 

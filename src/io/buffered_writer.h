@@ -1,6 +1,7 @@
 // Output in large buffers, written either on the caller's thread or, when threaded, on a
 // writer thread of its own so that producing the next buffer (inflating) overlaps with
-// the write() of the last one. The caller fills acquire()'s buffer and submit()s it.
+// the write() of the last one. The caller fills acquire()'s buffer and submit()s it, or
+// hands over bytes of its own with submit_external() and keeps them until written().
 #pragma once
 #include <condition_variable>
 #include <cstddef>
@@ -19,7 +20,7 @@ namespace rigz {
 class BufferedWriter {
  public:
   BufferedWriter(OutputStream& out, size_t buffer_size, bool threaded)
-      : out_(out), free_(kBuffers), full_(kBuffers), threaded_(threaded) {
+      : out_(out), free_(kBuffers), full_(kBuffers + kExternal), threaded_(threaded) {
     buffers_.resize(threaded ? kBuffers : 1, std::vector<uint8_t>(buffer_size));
     for (auto& b : buffers_) free_.push(&b);
     if (threaded) writer_ = std::thread([this] { write_loop(); });
@@ -45,8 +46,37 @@ class BufferedWriter {
       std::lock_guard lock(mutex_);
       ++pending_;
     }
-    full_.push({current_, len});
+    full_.push({current_, nullptr, len});
     rethrow();
+  }
+
+  // Queues `len` bytes at `data`, which the caller owns, to be written after everything
+  // submitted before: no copy. They must stay unchanged until written(ticket), ticket
+  // being what this returns. Unthreaded, they are written at once.
+  uint64_t submit_external(const uint8_t* data, size_t len) {
+    ++submitted_;
+    if (!threaded_) {
+      out_.write(data, len);
+      std::lock_guard lock(mutex_);
+      written_ = submitted_;
+      return submitted_;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      ++pending_;
+    }
+    full_.push({nullptr, data, len});
+    rethrow();
+    return submitted_;
+  }
+
+  // Whether what submit_external() gave `ticket` for has been written; waits for it when
+  // `wait`. Throws the writer's error.
+  bool written(uint64_t ticket, bool wait) {
+    std::unique_lock lock(mutex_);
+    if (wait) idle_.wait(lock, [&] { return written_ >= ticket || error_; });
+    if (error_) std::rethrow_exception(error_);
+    return written_ >= ticket;
   }
 
   // Waits until everything submitted is written (before someone else writes to the
@@ -65,11 +95,12 @@ class BufferedWriter {
 
  private:
   static constexpr size_t kBuffers = 3;
+  static constexpr size_t kExternal = 64;  // external items queued before submit_external() waits
 
   void write_loop() {
     while (auto item = full_.pop()) {
       try {
-        out_.write(item->first->data(), item->second);
+        out_.write(item->buffer ? item->buffer->data() : item->external, item->len);
       } catch (...) {
         std::lock_guard lock(mutex_);
         error_ = std::current_exception();
@@ -77,9 +108,11 @@ class BufferedWriter {
         idle_.notify_all();
         return;
       }
-      free_.push(item->first);
+      if (item->buffer) free_.push(item->buffer);
       std::lock_guard lock(mutex_);
-      if (--pending_ == 0) idle_.notify_all();
+      if (!item->buffer) ++written_;  // external items are written in the order of their tickets
+      --pending_;
+      idle_.notify_all();
     }
   }
 
@@ -96,13 +129,19 @@ class BufferedWriter {
   OutputStream& out_;
   std::vector<std::vector<uint8_t>> buffers_;
   BoundedQueue<std::vector<uint8_t>*> free_;
-  BoundedQueue<std::pair<std::vector<uint8_t>*, size_t>> full_;
+  struct Item {
+    std::vector<uint8_t>* buffer;  // one of buffers_, or
+    const uint8_t* external;       // the caller's bytes (submit_external)
+    size_t len;
+  };
+  BoundedQueue<Item> full_;
   std::vector<uint8_t>* current_ = nullptr;
   bool threaded_;
   std::thread writer_;
   std::mutex mutex_;
   std::condition_variable idle_;
-  size_t pending_ = 0;  // submitted, not yet written
+  size_t pending_ = 0;                    // submitted, not yet written
+  uint64_t submitted_ = 0, written_ = 0;  // submit_external() calls made and written
   std::exception_ptr error_;
 };
 

@@ -19,7 +19,21 @@ class InputWindow {
     pos_ += n;
     consumed_ += n;
   }
-  uint64_t consumed() const { return consumed_; }
+  uint64_t consumed() const { return consumed_; }  // the stream offset of data()
+  InputStream& source() const { return in_; }
+
+  // Consumes n bytes, also past what is read: those the source skips (a regular file
+  // seeks) without their being read here. Returns false when the input ends first.
+  bool skip(uint64_t n) {
+    const size_t here = static_cast<size_t>(std::min<uint64_t>(n, size()));
+    consume(here);
+    if (n == here) return true;
+    pos_ = end_ = 0;
+    const uint64_t skipped = in_.skip(n - here);
+    consumed_ += skipped;
+    if (skipped < n - here) eof_ = true;
+    return !eof_;
+  }
 
   // Reads more input behind the unconsumed bytes. Returns false at end of input.
   bool refill() {

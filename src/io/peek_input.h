@@ -38,6 +38,15 @@ class PeekInput : public InputStream {
     }
     return got;
   }
+  // The head was read from the start of `in`, so offsets are the same in both.
+  std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
+    return in_.read_at(offset, buf, n);
+  }
+  uint64_t skip(uint64_t n) override {
+    const uint64_t here = std::min<uint64_t>(n, head_.size() - std::min(pos_, head_.size()));
+    pos_ += static_cast<size_t>(here);
+    return here + (n > here ? in_.skip(n - here) : 0);
+  }
 
  private:
   InputStream& in_;

@@ -78,6 +78,16 @@ class CountingInput : public InputStream {
     return got;
   }
 
+  // Not counted: the progress line follows read(), the stream's own pace.
+  std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
+    return in_.read_at(offset, buf, n);
+  }
+  uint64_t skip(uint64_t n) override {
+    const uint64_t k = in_.skip(n);
+    if (progress_) progress_->add(k);
+    return k;
+  }
+
  private:
   InputStream& in_;
   Progress* progress_;

@@ -1,5 +1,6 @@
 #include "io/stream.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,11 +10,15 @@
 #include "io/error.h"
 
 namespace rigz {
+namespace {
 
-size_t FdInput::read(uint8_t* buf, size_t n) {
+// Calls `io(buf + got, n - got, got)` (read or pread) until n bytes are in or the input
+// ends; retries on EINTR.
+template <class Io>
+size_t read_fully(uint8_t* buf, size_t n, Io io) {
   size_t got = 0;
   while (got < n) {
-    ssize_t r = ::read(fd_, buf + got, n - got);
+    const ssize_t r = io(buf + got, n - got, got);
     if (r == 0) break;
     if (r < 0) {
       if (errno == EINTR) continue;
@@ -22,6 +27,46 @@ size_t FdInput::read(uint8_t* buf, size_t n) {
     got += static_cast<size_t>(r);
   }
   return got;
+}
+
+}  // namespace
+
+FdInput::FdInput(int fd) : fd_(fd) {
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) start_ = ::lseek(fd, 0, SEEK_CUR);
+}
+
+std::optional<size_t> FdInput::read_at(uint64_t offset, uint8_t* buf, size_t n) {
+  if (start_ < 0) return std::nullopt;
+  const uint64_t at = static_cast<uint64_t>(start_) + offset;
+  return read_fully(buf, n,
+                    [&](uint8_t* p, size_t k, size_t got) { return ::pread(fd_, p, k, static_cast<off_t>(at + got)); });
+}
+
+uint64_t InputStream::skip(uint64_t n) {
+  uint8_t scratch[16384];
+  uint64_t done = 0;
+  while (done < n) {
+    const size_t got = read(scratch, static_cast<size_t>(std::min<uint64_t>(n - done, sizeof scratch)));
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+}
+
+uint64_t FdInput::skip(uint64_t n) {
+  if (start_ < 0) return InputStream::skip(n);
+  struct stat st;
+  const off_t here = ::lseek(fd_, 0, SEEK_CUR);
+  if (here < 0 || ::fstat(fd_, &st) != 0) throw Error(Error::Kind::read, std::strerror(errno));
+  const uint64_t left = st.st_size > here ? static_cast<uint64_t>(st.st_size - here) : 0;
+  const uint64_t step = std::min(n, left);
+  if (::lseek(fd_, static_cast<off_t>(step), SEEK_CUR) < 0) throw Error(Error::Kind::read, std::strerror(errno));
+  return step;
+}
+
+size_t FdInput::read(uint8_t* buf, size_t n) {
+  return read_fully(buf, n, [&](uint8_t* p, size_t k, size_t) { return ::read(fd_, p, k); });
 }
 
 void FdOutput::write(const uint8_t* buf, size_t n) {
@@ -35,6 +80,13 @@ void FdOutput::write(const uint8_t* buf, size_t n) {
     buf += w;
     n -= static_cast<size_t>(w);
   }
+}
+
+std::optional<size_t> MemoryInput::read_at(uint64_t offset, uint8_t* buf, size_t n) {
+  if (offset >= len_) return 0;
+  const size_t take = std::min<uint64_t>(n, len_ - offset);
+  if (take) std::memcpy(buf, data_ + offset, take);
+  return take;
 }
 
 size_t MemoryInput::read(uint8_t* buf, size_t n) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace rigz {
@@ -12,6 +13,18 @@ class InputStream {
   virtual ~InputStream() = default;
   // Reads up to n bytes; returns fewer only at end of input (0 = end). Throws Error::read.
   virtual size_t read(uint8_t* buf, size_t n) = 0;
+  // Reads up to n bytes at `offset` from the stream's start without moving the stream:
+  // the bytes read() gives or will give there. Returns the count (fewer only at the end),
+  // or nothing where the source cannot (a pipe, a terminal). Safe to call from several
+  // threads at once, also while another reads. The speculative decompressor's workers read
+  // their chunks with it, so that the reading thread copies no input for them.
+  virtual std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) {
+    (void)offset, (void)buf, (void)n;
+    return std::nullopt;
+  }
+  // Moves past n bytes without handing them out; returns how many there were (fewer only
+  // at the end). This one reads and drops them; a regular file seeks.
+  virtual uint64_t skip(uint64_t n);
 };
 
 class OutputStream {
@@ -23,11 +36,15 @@ class OutputStream {
 
 class FdInput : public InputStream {
  public:
-  explicit FdInput(int fd) : fd_(fd) {}
+  explicit FdInput(int fd);
   size_t read(uint8_t* buf, size_t n) override;
+  // pread() on a regular file, from the offset the descriptor had when this was made.
+  std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
+  uint64_t skip(uint64_t n) override;
 
  private:
   int fd_;
+  int64_t start_ = -1;  // the file offset of the stream's start; -1: not a regular file
 };
 
 class FdOutput : public OutputStream {
@@ -43,6 +60,7 @@ class MemoryInput : public InputStream {
  public:
   MemoryInput(const uint8_t* data, size_t len) : data_(data), len_(len) {}
   size_t read(uint8_t* buf, size_t n) override;
+  std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
 
  private:
   const uint8_t* data_;

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,8 +30,15 @@ constexpr const char* kFormatViolated = "invalid compressed data--format violate
 struct Job {
   uint64_t seq = 0;
   std::vector<uint8_t> input;
+  // Where the worker reads its input itself (InputStream::read_at), when it can: stream
+  // offset and length; read_len 0 when `input` was filled by the calling thread.
+  uint64_t read_from = 0;
+  size_t read_len = 0;
+  GrowBuffer<uint8_t> read_buf;  // never cleared: only what is read is touched
   ChunkRequest req;
   Chunk chunk;
+  uint32_t narrow_crc = 0;  // CRC-32 of the chunk's byte part, by the worker
+  uint64_t ticket = 0;      // the writer's ticket for that part (BufferedWriter::submit_external)
 };
 
 class ParallelMember {
@@ -38,13 +48,18 @@ class ParallelMember {
         sink_(sink),
         cfg_(speculate_config()),
         base_(in.consumed()),
+        positional_(in.source().read_at(0, nullptr, 0).has_value()),
         max_inflight_(2 * threads),
         threads_(threads),
-        todo_(2 * threads),
-        free_(2 * threads) {}
+        todo_(2 * threads) {}
   ~ParallelMember() {
     stop();
     for (auto& t : workers_) t.join();
+    // The writer may still hold chunk bytes of jobs_: they must outlive its writing them.
+    try {
+      if (!writing_.empty()) sink_.written(writing_.back()->ticket, true);
+    } catch (...) {  // the writer failed: it has stopped, and the error is reported elsewhere
+    }
   }
 
   MemberCheck run();
@@ -54,34 +69,47 @@ class ParallelMember {
     cancel_ = true;
     todo_.close();
     done_.close();
-    free_.close();
   }
   // Jobs and workers, made only once a member has proven long enough to need them.
   void start_workers() {
     for (unsigned i = 0; i < max_inflight_; ++i) {
       jobs_.push_back(std::make_unique<Job>());
-      free_.push(jobs_.back().get());
+      idle_.push_back(jobs_.back().get());
     }
     for (unsigned i = 0; i < threads_; ++i)
       workers_.emplace_back([this] { errors_.run([this] { work(); }, [this] { stop(); }); });
   }
   void work() {
     ChunkDecoder decoder;
-    while (auto job = todo_.pop()) {
-      decoder.decode((*job)->req, (*job)->chunk);
-      done_.put((*job)->seq - 1, *job);  // chunk 1 is the first scheduled (see run())
+    while (auto slot = todo_.pop()) {
+      Job& job = **slot;
+      if (job.read_len) {
+        job.read_buf.reserve(job.read_len, 0);
+        const size_t got = *in_.source().read_at(job.read_from, job.read_buf.data.get(), job.read_len);
+        job.req.in = job.read_buf.data.get();
+        job.req.size = got;
+        job.req.last = got < job.read_len;
+        if (job.req.last) input_end_seen_ = true;
+      }
+      decoder.decode(job.req, job.chunk);
+      const Chunk& c = job.chunk;
+      if (c.ok) job.narrow_crc = crc32_update(0, c.narrow.data.get() + kWindowSize, c.narrow_len);
+      done_.put(job.seq - 1, &job);  // chunk 1 is the first scheduled (see run())
     }
   }
 
   uint64_t rel() const { return in_.consumed() - base_; }  // member offset of in_.data()
+  // Where workers read their own input, the calling thread's window may not have reached
+  // the end of the chunk it emitted: it skips the rest (a regular file seeks).
   void consume_to(uint64_t byte) {
-    if (byte > rel()) in_.consume(static_cast<size_t>(byte - rel()));
+    if (byte > rel()) in_.skip(byte - rel());
   }
   void schedule();
+  Job* idle_job();
   uint64_t bits_at(uint64_t bit);
-  void emit(const uint8_t* data, size_t n);
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
-  void emit_chunk(const Chunk& c);
+  void slide_window(const uint8_t* data, size_t n);
+  bool emit_chunk(Job& job);
   enum class RedoEnd { landed, final_block, missed };
   RedoEnd redo(const SpanStart* target, uint64_t feed_limit = UINT64_MAX);
   uint64_t position() const;
@@ -90,17 +118,23 @@ class ParallelMember {
   BufferedWriter& sink_;
   const SpeculateConfig& cfg_;
   const uint64_t base_;
+  const bool positional_;  // workers read their own input (InputStream::read_at)
   const unsigned max_inflight_;
   const unsigned threads_;
   std::vector<std::unique_ptr<Job>> jobs_;
-  BoundedQueue<Job*> todo_, free_;
+  BoundedQueue<Job*> todo_;
+  // Jobs not out with a worker: idle, or holding chunk bytes the writer has yet to write.
+  std::deque<Job*> idle_, writing_;
   ReorderBuffer<Job*> done_;
   std::vector<std::thread> workers_;
   FirstError errors_;
   std::atomic<bool> cancel_{false};
+  std::atomic<bool> input_end_seen_{false};  // a worker's read_at() reached the end of input
 
   uint64_t next_seq_ = 0;
   uint64_t stats_used_ = 0;
+  // RIGZ_SPECULATE_STATS: where the calling thread's time goes (seconds).
+  double t_schedule_ = 0, t_wait_ = 0, t_redo_ = 0, t_emit_ = 0;
   unsigned inflight_ = 0;
   bool input_done_ = false;  // a chunk reaching the end of input was scheduled
 
@@ -108,7 +142,7 @@ class ParallelMember {
   MemberCheck check_;
   std::vector<uint8_t> window_ = std::vector<uint8_t>(kWindowSize);  // last `have_` bytes valid
   size_t have_ = 0;
-  std::vector<uint8_t> resolved_;
+  std::vector<uint8_t> prior_;  // the window before the chunk being emitted
   IsalSpan isal_;
   bool sequential_ = false;  // ISA-L is between block boundaries (see redo())
   uint64_t fed_ = 0;         // member offset of the next byte for ISA-L
@@ -120,25 +154,33 @@ class ParallelMember {
 // further makes it give up, and the sequential decoder covers it).
 void ParallelMember::schedule() {
   const uint64_t c = cfg_.chunk_bytes;
+  // Where workers read the input, one that reached its end stops the scheduling early
+  // (chunks past the end would only be read and dropped).
+  if (input_end_seen_) input_done_ = true;
   while (inflight_ < max_inflight_ && !input_done_) {
-    auto slot = free_.pop();
-    if (!slot) return;
-    Job* job = *slot;
+    Job* job = idle_job();
     const uint64_t seq = next_seq_++;
     const uint64_t lo = std::max(seq * c, rel());
     uint64_t hi = seq * c + 2 * c;
-    bool last = false;
-    if (!in_.ensure(static_cast<size_t>(hi > rel() ? hi - rel() : 0))) {
-      hi = rel() + in_.size();
-      last = true;
-      input_done_ = true;
-    }
     job->seq = seq;
-    job->input.assign(in_.data() + (lo - rel()), in_.data() + (std::max(lo, hi) - rel()));
     ChunkRequest& r = job->req;
-    r.in = job->input.data();
-    r.size = job->input.size();
-    r.last = last;
+    if (positional_) {
+      // The worker reads [lo, hi) itself, and learns there whether the input ends.
+      job->read_from = base_ + lo;
+      job->read_len = static_cast<size_t>(std::max(lo, hi) - lo);
+    } else {
+      bool last = false;
+      if (!in_.ensure(static_cast<size_t>(hi > rel() ? hi - rel() : 0))) {
+        hi = rel() + in_.size();
+        last = true;
+        input_done_ = true;
+      }
+      job->read_len = 0;
+      job->input.assign(in_.data() + (lo - rel()), in_.data() + (std::max(lo, hi) - rel()));
+      r.in = job->input.data();
+      r.size = job->input.size();
+      r.last = last;
+    }
     r.base_bit = lo * 8;
     r.from_bit = lo * 8;
     r.known_start = seq == 0;
@@ -148,6 +190,18 @@ void ParallelMember::schedule() {
     ++inflight_;
     if (!todo_.push(job)) return;
   }
+}
+
+// A job to schedule: an idle one, or the oldest whose chunk bytes the writer has written
+// (waiting for that when none is idle).
+Job* ParallelMember::idle_job() {
+  while (!writing_.empty() && sink_.written(writing_.front()->ticket, idle_.empty())) {
+    idle_.push_back(writing_.front());
+    writing_.pop_front();
+  }
+  Job* job = idle_.front();
+  idle_.pop_front();
+  return job;
 }
 
 // The stream's bits from `bit` on (at least 3 valid, zeros past the end).
@@ -160,22 +214,14 @@ uint64_t ParallelMember::bits_at(uint64_t bit) {
   return v >> (bit % 8);
 }
 
-void ParallelMember::emit(const uint8_t* data, size_t n) {
-  account(data, n);
-  while (n > 0) {
-    std::vector<uint8_t>& buf = sink_.acquire();
-    const size_t piece = std::min(n, buf.size());
-    std::memcpy(buf.data(), data, piece);
-    sink_.submit(piece);
-    data += piece;
-    n -= piece;
-  }
-}
-
 void ParallelMember::account(const uint8_t* data, size_t n) {
   if (n == 0) return;
   check_.crc = crc32_update(check_.crc, data, n);
   check_.size += n;
+  slide_window(data, n);
+}
+
+void ParallelMember::slide_window(const uint8_t* data, size_t n) {
   if (n >= kWindowSize) {
     std::memcpy(window_.data(), data + n - kWindowSize, kWindowSize);
   } else {
@@ -185,33 +231,50 @@ void ParallelMember::account(const uint8_t* data, size_t n) {
   have_ = std::min(kWindowSize, have_ + n);
 }
 
-// Replaces the markers of a verified chunk with the window's bytes. A marker before the
-// start of the output is a distance too far back: the data is corrupt.
-void ParallelMember::emit_chunk(const Chunk& c) {
-  resolved_.resize(c.wide_len);
+// Writes a verified chunk: its 16-bit part with the markers replaced from the window,
+// straight into the writer's buffers (a marker before the start of the output is a
+// distance too far back: the data is corrupt), then its byte part, which the worker has
+// already checksummed, from the chunk's own buffer without a copy. Returns true when the
+// job must stay out of use until the writer has written that part (`writing_`).
+bool ParallelMember::emit_chunk(Job& job) {
+  const Chunk& c = job.chunk;
   const uint16_t* w = c.wide_len ? c.wide.data.get() + kWindowSize : nullptr;
   const size_t lowest = kWindowSize - have_;
-  for (size_t i = 0; i < c.wide_len; ++i) {
-    const uint16_t s = w[i];
-    if (s & kMarker) {
-      const size_t idx = s & (kMarker - 1);
-      if (idx < lowest) corrupt(kFormatViolated);
-      resolved_[i] = window_[idx];
-    } else {
-      resolved_[i] = static_cast<uint8_t>(s);
+  // Markers name bytes of the window as it was before the chunk; it slides as pieces go.
+  if (c.wide_len) prior_ = window_;
+  for (size_t done = 0; done < c.wide_len;) {
+    std::vector<uint8_t>& buf = sink_.acquire();
+    const size_t piece = std::min(c.wide_len - done, buf.size());
+    for (size_t i = 0; i < piece; ++i) {
+      const uint16_t s = w[done + i];
+      if (s & kMarker) {
+        const size_t idx = s & (kMarker - 1);
+        if (idx < lowest) corrupt(kFormatViolated);
+        buf[i] = prior_[idx];
+      } else {
+        buf[i] = static_cast<uint8_t>(s);
+      }
     }
+    account(buf.data(), piece);
+    sink_.submit(piece);
+    done += piece;
   }
-  emit(resolved_.data(), resolved_.size());
-  if (c.narrow_len) emit(c.narrow.data.get() + kWindowSize, c.narrow_len);
   end_bit_ = c.end_bit;
+  if (!c.narrow_len) return false;
+  const uint8_t* bytes = c.narrow.data.get() + kWindowSize;
+  check_.crc = crc32_combine(check_.crc, job.narrow_crc, c.narrow_len);
+  check_.size += c.narrow_len;
+  slide_window(bytes, c.narrow_len);
+  job.ticket = sink_.submit_external(bytes, c.narrow_len);
+  return true;
 }
 
 // Decodes with ISA-L and the known window: from end_bit_, or on from where the last call
 // stopped if that was not at a block boundary (`sequential_` then). It stops at `target`
 // when the stream has a block boundary there (landed), after the final block, or, when
 // the target is passed otherwise, once fed up to it (missed: the next chunk's start is the
-// next aim). Input is consumed only up to 16 bytes behind what ISA-L was fed, so that the
-// bytes its bit buffer holds stay readable.
+// next aim). Input is consumed only up to where ISA-L stands (its bit buffer and a header
+// it set aside are before what it was fed), so that bits_at() can read the bytes there.
 ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target, uint64_t feed_limit) {
   if (!sequential_) {
     consume_to(end_bit_ / 8);
@@ -244,7 +307,7 @@ ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target, uint64_t f
     account(buf.data(), isal_.produced());
     sink_.submit(isal_.produced());
     full = isal_.produced() == buf.size();
-    if (fed_ > 16) consume_to(fed_ - 16);
+    consume_to(isal_.position(fed_ * 8) / 8);
     if (ret < 0) corrupt(kFormatViolated);
     if (isal_.finished()) {
       end_bit_ = isal_.position(fed_ * 8);
@@ -258,38 +321,64 @@ ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target, uint64_t f
 // it is between two.
 uint64_t ParallelMember::position() const { return sequential_ ? isal_.position(fed_ * 8) : end_bit_; }
 
+namespace {
+using Clock = std::chrono::steady_clock;
+// Adds the seconds since `start` to `total` when the scope ends.
+struct Timed {
+  double& total;
+  Clock::time_point start = Clock::now();
+  ~Timed() { total += std::chrono::duration<double>(Clock::now() - start).count(); }
+};
+}  // namespace
+
 MemberCheck ParallelMember::run() {
   // Chunk 0 is decoded here, by ISA-L from the member's start: a member that ends within
   // its first MiB needs no worker at all (members of a multi-member file often do), and a
   // longer one goes on from there towards chunk 1's start while the workers take chunks 1,
   // 2, ... (a worker never takes chunk 0, whose window is known anyway).
-  bool final = redo(nullptr, std::min<uint64_t>(cfg_.chunk_bytes, size_t(1) << 20)) == RedoEnd::final_block;
+  const auto t0 = Clock::now();
+  bool final = false;
+  {
+    Timed t{t_redo_};
+    final = redo(nullptr, std::min<uint64_t>(cfg_.chunk_bytes, size_t(1) << 20)) == RedoEnd::final_block;
+  }
   if (!final) start_workers();
   next_seq_ = 1;
   for (uint64_t seq = 1; !final; ++seq) {
-    schedule();
+    {
+      Timed t{t_schedule_};
+      schedule();
+    }
     if (seq == next_seq_) {
       // No chunk left (the input ended before the final block): decode to the end.
+      Timed t{t_redo_};
       redo(nullptr);
       break;
     }
-    auto slot = done_.take_next();
+    std::optional<Job*> slot;
+    {
+      Timed t{t_wait_};
+      slot = done_.take_next();
+    }
     if (!slot) break;
     Job* job = *slot;
     --inflight_;
     const Chunk& chunk = job->chunk;
-    bool used = false;
+    if (job->req.last) input_done_ = true;  // known only now where workers read the input
+    bool used = false, kept = false;
     if (chunk.ok) {
       bool at_start = !sequential_ && matches(chunk.start, end_bit_, bits_at(end_bit_));
       // A start beyond where the output stands: decode up to it, and see whether the
       // stream stops there at a block boundary.
       if (!at_start && chunk.start.earliest() > position()) {
+        Timed t{t_redo_};
         const RedoEnd r = redo(&chunk.start);
         at_start = r == RedoEnd::landed;
         final = r == RedoEnd::final_block;
       }
       if (at_start) {
-        emit_chunk(chunk);
+        Timed t{t_emit_};
+        kept = emit_chunk(*job);
         final = chunk.final;
         used = true;
         ++stats_used_;
@@ -298,16 +387,20 @@ MemberCheck ParallelMember::run() {
     if (!used && !final && chunk.has_target && chunk.target.earliest() > position()) {
       // Decode this stretch here, up to where the next chunk should start. (Without a
       // target, the next chunk's start is the aim, above, once it is in.)
+      Timed t{t_redo_};
       final = redo(&chunk.target) == RedoEnd::final_block;
     }
-    free_.push(job);
+    (kept ? writing_ : idle_).push_back(job);
     if (!sequential_) consume_to(end_bit_ / 8);
   }
   errors_.rethrow();
   consume_to((end_bit_ + 7) / 8);
   if (std::getenv("RIGZ_SPECULATE_STATS"))
-    std::fprintf(stderr, "rigz: speculative member: %llu chunks, %llu used\n", (unsigned long long)next_seq_,
-                 (unsigned long long)stats_used_);
+    std::fprintf(stderr,
+                 "rigz: speculative member: %llu chunks, %llu used; calling thread %.3f s: redo %.3f, "
+                 "schedule %.3f, wait %.3f, emit %.3f\n",
+                 (unsigned long long)next_seq_, (unsigned long long)stats_used_,
+                 std::chrono::duration<double>(Clock::now() - t0).count(), t_redo_, t_schedule_, t_wait_, t_emit_);
   return check_;
 }
 
