@@ -34,6 +34,16 @@ class BoundedQueue {
     return true;
   }
 
+  // Puts an urgent item before the others, whatever the capacity (the caller bounds how
+  // many it adds). Returns false (and drops the item) once the queue is closed.
+  bool push_front(T item) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    items_.push_front(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
   // Blocks while empty. Returns nothing once closed and drained.
   std::optional<T> pop() {
     std::unique_lock lock(mutex_);
@@ -78,6 +88,12 @@ class ReorderBuffer {
     if (closed_) return std::nullopt;
     auto node = done_.extract(next_++);
     return std::move(node.mapped());
+  }
+
+  // Whether take_next() would return at once.
+  bool ready_next() {
+    std::lock_guard lock(mutex_);
+    return closed_ || done_.count(next_);
   }
 
   void close() {

@@ -3,6 +3,7 @@
 // the write() of the last one. The caller fills acquire()'s buffer and submit()s it, or
 // hands over bytes of its own with submit_external() and keeps them until written().
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -46,14 +47,16 @@ class BufferedWriter {
       std::lock_guard lock(mutex_);
       ++pending_;
     }
-    full_.push({current_, nullptr, len});
+    full_.push({current_, nullptr, len, nullptr});
     rethrow();
   }
 
   // Queues `len` bytes at `data`, which the caller owns, to be written after everything
   // submitted before: no copy. They must stay unchanged until written(ticket), ticket
-  // being what this returns. Unthreaded, they are written at once.
-  uint64_t submit_external(const uint8_t* data, size_t len) {
+  // being what this returns. With `ready`, the writer waits for it to turn true before it
+  // writes them (someone else is still filling them); unthreaded, they are written at
+  // once, and `ready` must be true already.
+  uint64_t submit_external(const uint8_t* data, size_t len, const std::atomic<bool>* ready = nullptr) {
     ++submitted_;
     if (!threaded_) {
       out_.write(data, len);
@@ -65,7 +68,7 @@ class BufferedWriter {
       std::lock_guard lock(mutex_);
       ++pending_;
     }
-    full_.push({nullptr, data, len});
+    full_.push({nullptr, data, len, ready});
     rethrow();
     return submitted_;
   }
@@ -78,6 +81,8 @@ class BufferedWriter {
     if (error_) std::rethrow_exception(error_);
     return written_ >= ticket;
   }
+
+  bool threaded() const { return threaded_; }
 
   // Waits until everything submitted is written (before someone else writes to the
   // same output); throws the writer's error.
@@ -100,6 +105,7 @@ class BufferedWriter {
   void write_loop() {
     while (auto item = full_.pop()) {
       try {
+        if (item->ready) item->ready->wait(false, std::memory_order_acquire);
         out_.write(item->buffer ? item->buffer->data() : item->external, item->len);
       } catch (...) {
         std::lock_guard lock(mutex_);
@@ -133,6 +139,7 @@ class BufferedWriter {
     std::vector<uint8_t>* buffer;  // one of buffers_, or
     const uint8_t* external;       // the caller's bytes (submit_external)
     size_t len;
+    const std::atomic<bool>* ready;  // external bytes: written once this is true
   };
   BoundedQueue<Item> full_;
   std::vector<uint8_t>* current_ = nullptr;

@@ -109,6 +109,19 @@ TEST(BoundedQueue, PushAfterCloseFailsAndPopDrains) {
   EXPECT_EQ(q.pop(), std::nullopt);
 }
 
+TEST(BoundedQueue, PushFrontGoesFirstEvenWhenFull) {
+  BoundedQueue<int> q(2);
+  ASSERT_TRUE(q.push(1));
+  ASSERT_TRUE(q.push(2));
+  ASSERT_TRUE(q.push_front(0));  // past the capacity: it does not wait
+  EXPECT_EQ(q.pop(), 0);
+  EXPECT_EQ(q.pop(), 1);
+  q.close();
+  EXPECT_FALSE(q.push_front(9));
+  EXPECT_EQ(q.pop(), 2);
+  EXPECT_EQ(q.pop(), std::nullopt);
+}
+
 TEST(BoundedQueue, MultiProducerMultiConsumerStress) {
   constexpr int kProducers = 4, kConsumers = 4, kPerProducer = 20000;
   BoundedQueue<int> q(3);
@@ -159,6 +172,21 @@ TEST(ReorderBuffer, InOrderPuts) {
   ReorderBuffer<int> r;
   for (int i = 0; i < 5; ++i) r.put(i, i * 10);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(r.take_next(), i * 10);
+}
+
+TEST(ReorderBuffer, ReadyNextSaysWhetherTakeWouldWait) {
+  ReorderBuffer<int> r;
+  EXPECT_FALSE(r.ready_next());
+  r.put(1, 11);
+  EXPECT_FALSE(r.ready_next());
+  r.put(0, 10);
+  EXPECT_TRUE(r.ready_next());
+  EXPECT_EQ(r.take_next(), 10);
+  EXPECT_TRUE(r.ready_next());
+  EXPECT_EQ(r.take_next(), 11);
+  EXPECT_FALSE(r.ready_next());
+  r.close();
+  EXPECT_TRUE(r.ready_next());  // take_next() returns at once, with nothing
 }
 
 TEST(ReorderBuffer, OutOfOrderPutsTakenInOrder) {

@@ -38,8 +38,40 @@ struct Job {
   ChunkRequest req;
   Chunk chunk;
   uint32_t narrow_crc = 0;  // CRC-32 of the chunk's byte part, by the worker
-  uint64_t ticket = 0;      // the writer's ticket for that part (BufferedWriter::submit_external)
+  uint64_t ticket = 0;      // the writer's ticket for its last part (BufferedWriter::submit_external)
+  // Set when the job is back with a worker to replace the markers of its 16-bit part, once
+  // the window before the chunk (`prior`) is known: in place, the buffer then read as bytes.
+  bool replace = false;
+  std::vector<uint8_t> prior;
+  uint32_t wide_crc = 0;
+  size_t crc_piece = 0;               // where wide_crc goes in ParallelMember::pieces_
+  std::atomic<bool> claimed{true};    // someone is replacing the markers (exchange to take it)
+  std::atomic<bool> replaced{false};  // done: the writer may write the part
 };
+
+// A worker's second task: the 16-bit part of a verified chunk to bytes, in the same buffer
+// (byte i is written after the 16-bit symbol i / 2 that held it was read), and its CRC-32.
+// The window is whole here, so every marker names a byte of it. Whoever claims the job
+// first does it (a worker, or the calling thread rather than wait for one).
+void replace_markers(Job& job) {
+  if (job.claimed.exchange(true, std::memory_order_acq_rel)) return;
+  const Chunk& c = job.chunk;
+  const uint16_t* w = c.wide.data.get() + kWindowSize;
+  uint8_t* out = reinterpret_cast<uint8_t*>(c.wide.data.get() + kWindowSize);
+  uint8_t piece[4096];  // through a local buffer, so that the loop need not fear aliasing
+  for (size_t done = 0; done < c.wide_len;) {
+    const size_t n = std::min(sizeof piece, c.wide_len - done);
+    for (size_t i = 0; i < n; ++i) {
+      const uint16_t sym = w[done + i];
+      piece[i] = sym & kMarker ? job.prior[sym & (kMarker - 1)] : static_cast<uint8_t>(sym);
+    }
+    std::memcpy(out + done, piece, n);
+    done += n;
+  }
+  job.wide_crc = crc32_update(0, out, c.wide_len);
+  job.replaced.store(true, std::memory_order_release);
+  job.replaced.notify_all();
+}
 
 class ParallelMember {
  public:
@@ -55,7 +87,10 @@ class ParallelMember {
   ~ParallelMember() {
     stop();
     for (auto& t : workers_) t.join();
-    // The writer may still hold chunk bytes of jobs_: they must outlive its writing them.
+    // A replacement no worker got to (they stopped on an error) is done here: the writer
+    // waits for it. And it may still hold chunk bytes of jobs_, which must outlive that.
+    for (Job* job : writing_)
+      if (job->replace) replace_markers(*job);
     try {
       if (!writing_.empty()) sink_.written(writing_.back()->ticket, true);
     } catch (...) {  // the writer failed: it has stopped, and the error is reported elsewhere
@@ -81,8 +116,14 @@ class ParallelMember {
   }
   void work() {
     ChunkDecoder decoder;
-    while (auto slot = todo_.pop()) {
-      Job& job = **slot;
+    while (auto task = todo_.pop()) {
+      Job& job = *task->job;
+      if (task->replace) {
+        // The calling thread may have done it already, and even reused the job since:
+        // the claim makes this a no-op then.
+        replace_markers(job);
+        continue;
+      }
       if (job.read_len) {
         job.read_buf.reserve(job.read_len, 0);
         const size_t got = *in_.source().read_at(job.read_from, job.read_buf.data.get(), job.read_len);
@@ -93,7 +134,7 @@ class ParallelMember {
       }
       decoder.decode(job.req, job.chunk);
       const Chunk& c = job.chunk;
-      if (c.ok) job.narrow_crc = crc32_update(0, c.narrow.data.get() + kWindowSize, c.narrow_len);
+      if (c.ok) job.narrow_crc = c.narrow_len ? crc32_update(0, c.narrow.data.get() + kWindowSize, c.narrow_len) : 0;
       done_.put(job.seq - 1, &job);  // chunk 1 is the first scheduled (see run())
     }
   }
@@ -109,7 +150,10 @@ class ParallelMember {
   uint64_t bits_at(uint64_t bit);
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
   void slide_window(const uint8_t* data, size_t n);
+  void add_crc(uint32_t crc, uint64_t len);
+  void replace_here(const Chunk& c);
   bool emit_chunk(Job& job);
+  void release(Job* job);
   enum class RedoEnd { landed, final_block, missed };
   RedoEnd redo(const SpanStart* target, uint64_t feed_limit = UINT64_MAX);
   uint64_t position() const;
@@ -122,7 +166,12 @@ class ParallelMember {
   const unsigned max_inflight_;
   const unsigned threads_;
   std::vector<std::unique_ptr<Job>> jobs_;
-  BoundedQueue<Job*> todo_;
+  // A worker's tasks: decode a chunk, or replace the markers of one that was verified.
+  struct Task {
+    Job* job;
+    bool replace;
+  };
+  BoundedQueue<Task> todo_;
   // Jobs not out with a worker: idle, or holding chunk bytes the writer has yet to write.
   std::deque<Job*> idle_, writing_;
   ReorderBuffer<Job*> done_;
@@ -139,7 +188,15 @@ class ParallelMember {
   bool input_done_ = false;  // a chunk reaching the end of input was scheduled
 
   uint64_t end_bit_ = 0;  // the verified block boundary the output has reached
-  MemberCheck check_;
+  MemberCheck check_;     // its crc is set at the end, from pieces_
+  // CRC-32 of the output in order, in pieces joined at the end: a chunk's 16-bit part is
+  // checksummed by the worker that replaces its markers, after the bytes behind it.
+  struct CrcPiece {
+    uint32_t crc = 0;
+    uint64_t len = 0;
+  };
+  std::vector<CrcPiece> pieces_;
+  bool piece_open_ = false;  // the last piece still takes the calling thread's output
   std::vector<uint8_t> window_ = std::vector<uint8_t>(kWindowSize);  // last `have_` bytes valid
   size_t have_ = 0;
   std::vector<uint8_t> prior_;  // the window before the chunk being emitted
@@ -188,15 +245,17 @@ void ParallelMember::schedule() {
     r.max_output = cfg_.max_chunk_output;
     r.cancel = &cancel_;
     ++inflight_;
-    if (!todo_.push(job)) return;
+    if (!todo_.push({job, false})) return;
   }
 }
 
 // A job to schedule: an idle one, or the oldest whose chunk bytes the writer has written
 // (waiting for that when none is idle).
 Job* ParallelMember::idle_job() {
+  // Rather than wait, replace the markers of the oldest job if no worker has begun it.
+  if (idle_.empty() && writing_.front()->replace) replace_markers(*writing_.front());
   while (!writing_.empty() && sink_.written(writing_.front()->ticket, idle_.empty())) {
-    idle_.push_back(writing_.front());
+    release(writing_.front());
     writing_.pop_front();
   }
   Job* job = idle_.front();
@@ -216,9 +275,17 @@ uint64_t ParallelMember::bits_at(uint64_t bit) {
 
 void ParallelMember::account(const uint8_t* data, size_t n) {
   if (n == 0) return;
-  check_.crc = crc32_update(check_.crc, data, n);
+  if (!piece_open_) pieces_.emplace_back();
+  piece_open_ = true;
+  pieces_.back().crc = crc32_update(pieces_.back().crc, data, n);
+  pieces_.back().len += n;
   check_.size += n;
   slide_window(data, n);
+}
+
+void ParallelMember::add_crc(uint32_t crc, uint64_t len) {
+  pieces_.push_back({crc, len});
+  piece_open_ = false;
 }
 
 void ParallelMember::slide_window(const uint8_t* data, size_t n) {
@@ -231,42 +298,81 @@ void ParallelMember::slide_window(const uint8_t* data, size_t n) {
   have_ = std::min(kWindowSize, have_ + n);
 }
 
-// Writes a verified chunk: its 16-bit part with the markers replaced from the window,
-// straight into the writer's buffers (a marker before the start of the output is a
-// distance too far back: the data is corrupt), then its byte part, which the worker has
-// already checksummed, from the chunk's own buffer without a copy. Returns true when the
-// job must stay out of use until the writer has written that part (`writing_`).
-bool ParallelMember::emit_chunk(Job& job) {
-  const Chunk& c = job.chunk;
-  const uint16_t* w = c.wide_len ? c.wide.data.get() + kWindowSize : nullptr;
+// The 16-bit part of a chunk, its markers replaced here, into the writer's buffers: where
+// the output so far is shorter than the window (a marker may then name a byte before the
+// member's start, a distance too far back: corrupt data), or with an unthreaded writer.
+void ParallelMember::replace_here(const Chunk& c) {
+  const uint16_t* w = c.wide.data.get() + kWindowSize;
   const size_t lowest = kWindowSize - have_;
   // Markers name bytes of the window as it was before the chunk; it slides as pieces go.
-  if (c.wide_len) prior_ = window_;
+  prior_ = window_;
   for (size_t done = 0; done < c.wide_len;) {
     std::vector<uint8_t>& buf = sink_.acquire();
     const size_t piece = std::min(c.wide_len - done, buf.size());
     for (size_t i = 0; i < piece; ++i) {
-      const uint16_t s = w[done + i];
-      if (s & kMarker) {
-        const size_t idx = s & (kMarker - 1);
+      const uint16_t sym = w[done + i];
+      if (sym & kMarker) {
+        const size_t idx = sym & (kMarker - 1);
         if (idx < lowest) corrupt(kFormatViolated);
         buf[i] = prior_[idx];
       } else {
-        buf[i] = static_cast<uint8_t>(s);
+        buf[i] = static_cast<uint8_t>(sym);
       }
     }
     account(buf.data(), piece);
     sink_.submit(piece);
     done += piece;
   }
+}
+
+// Writes a verified chunk. Its 16-bit part: only its last 32 KiB get their markers
+// replaced here, for the window of what follows; a worker replaces the rest in place
+// (replace_markers) while this thread goes on, and the writer waits for that. Its byte
+// part, which the worker checksummed, goes from the chunk's own buffer. No copy either
+// way. Returns true when the job must stay out of use until written (`writing_`).
+bool ParallelMember::emit_chunk(Job& job) {
+  const Chunk& c = job.chunk;
+  bool kept = false;
+  if (c.wide_len && (have_ < kWindowSize || !sink_.threaded())) {
+    replace_here(c);
+  } else if (c.wide_len) {
+    const uint16_t* w = c.wide.data.get() + kWindowSize;
+    const size_t tail = std::min(c.wide_len, kWindowSize);
+    uint8_t last[kWindowSize];
+    for (size_t i = 0; i < tail; ++i) {
+      const uint16_t sym = w[c.wide_len - tail + i];
+      last[i] = sym & kMarker ? window_[sym & (kMarker - 1)] : static_cast<uint8_t>(sym);
+    }
+    job.prior = window_;
+    slide_window(last, tail);
+    check_.size += c.wide_len;
+    job.crc_piece = pieces_.size();
+    add_crc(0, c.wide_len);  // its CRC comes with release()
+    job.replace = true;
+    // Open to a claim only once all of the above is set, `replaced` included.
+    job.replaced.store(false, std::memory_order_relaxed);
+    job.claimed.store(false, std::memory_order_release);
+    job.ticket = sink_.submit_external(reinterpret_cast<const uint8_t*>(w), c.wide_len, &job.replaced);
+    todo_.push_front({&job, true});  // before the chunks waiting to be decoded: the writer waits for it
+    kept = true;
+  }
   end_bit_ = c.end_bit;
-  if (!c.narrow_len) return false;
-  const uint8_t* bytes = c.narrow.data.get() + kWindowSize;
-  check_.crc = crc32_combine(check_.crc, job.narrow_crc, c.narrow_len);
-  check_.size += c.narrow_len;
-  slide_window(bytes, c.narrow_len);
-  job.ticket = sink_.submit_external(bytes, c.narrow_len);
-  return true;
+  if (c.narrow_len) {
+    const uint8_t* bytes = c.narrow.data.get() + kWindowSize;
+    add_crc(job.narrow_crc, c.narrow_len);
+    check_.size += c.narrow_len;
+    slide_window(bytes, c.narrow_len);
+    job.ticket = sink_.submit_external(bytes, c.narrow_len);
+    kept = true;
+  }
+  return kept;
+}
+
+// A job whose bytes are written: idle again, its replaced part's CRC in its place.
+void ParallelMember::release(Job* job) {
+  if (job->replace) pieces_[job->crc_piece].crc = job->wide_crc;
+  job->replace = false;
+  idle_.push_back(job);
 }
 
 // Decodes with ISA-L and the known window: from end_bit_, or on from where the last call
@@ -358,6 +464,10 @@ MemberCheck ParallelMember::run() {
     std::optional<Job*> slot;
     {
       Timed t{t_wait_};
+      // Before waiting for the next chunk: replace markers that no worker has begun.
+      if (!done_.ready_next())
+        for (Job* job : writing_)
+          if (job->replace) replace_markers(*job);
       slot = done_.take_next();
     }
     if (!slot) break;
@@ -395,6 +505,12 @@ MemberCheck ParallelMember::run() {
   }
   errors_.rethrow();
   consume_to((end_bit_ + 7) / 8);
+  // Every replaced part's CRC is in once everything is written.
+  if (!writing_.empty()) sink_.written(writing_.back()->ticket, true);
+  for (Job* job : writing_) release(job);
+  writing_.clear();
+  check_.crc = 0;
+  for (const CrcPiece& p : pieces_) check_.crc = crc32_combine(check_.crc, p.crc, p.len);
   if (std::getenv("RIGZ_SPECULATE_STATS"))
     std::fprintf(stderr,
                  "rigz: speculative member: %llu chunks, %llu used; calling thread %.3f s: redo %.3f, "
