@@ -38,7 +38,9 @@ constexpr size_t kMinBlockSize = 32768;
 
 struct Job {
   uint64_t seq = 0;
-  std::vector<uint8_t> in;
+  // Not a vector: one would zero the whole pool up front, on the reading thread. The pages
+  // are touched first by the read that fills them.
+  std::unique_ptr<uint8_t[]> in;
   size_t len = 0;  // block bytes
   bool last = false;
   std::vector<uint8_t> out;
@@ -55,7 +57,7 @@ class Pipeline {
         todo_(pool_size(opts.threads, plan_)) {
     for (size_t i = 0; i < pool_size(opts.threads, plan_); ++i) {
       jobs_.push_back(std::make_unique<Job>());
-      jobs_.back()->in.resize(plan_.block_size);
+      jobs_.back()->in.reset(new uint8_t[plan_.block_size]);
       free_.push(jobs_.back().get());
     }
   }
@@ -95,12 +97,12 @@ class Pipeline {
       if (!slot) return;  // the pipeline failed elsewhere
       Job* job = *slot;
       job->seq = seq;
-      std::copy(carry.begin(), carry.end(), job->in.begin());
-      job->len = carry.size() + in.read(job->in.data() + carry.size(), plan_.block_size - carry.size());
+      std::copy(carry.begin(), carry.end(), job->in.get());
+      job->len = carry.size() + in.read(job->in.get() + carry.size(), plan_.block_size - carry.size());
       carry.clear();
       if (opts_.rsyncable && job->len == plan_.block_size) {
-        const size_t cut = rsync_cut(job->in.data(), job->len);
-        carry.assign(job->in.begin() + static_cast<long>(cut), job->in.begin() + static_cast<long>(job->len));
+        const size_t cut = rsync_cut(job->in.get(), job->len);
+        carry.assign(job->in.get() + cut, job->in.get() + job->len);
         job->len = cut;
       }
       if (pending) {
@@ -139,7 +141,7 @@ class Pipeline {
     auto compressor = make_block_compressor(plan_);
     while (auto slot = todo_.pop()) {
       Job* job = *slot;
-      job->crc = crc32_update(0, job->in.data(), job->len);
+      job->crc = crc32_update(0, job->in.get(), job->len);
       compress_member(*compressor, *job);
       done_.put(job->seq, job);
     }
@@ -154,9 +156,10 @@ class Pipeline {
     h.has_extra = true;
     const size_t size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
     h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
-    job.out = write_gzip_header(h);
+    const std::vector<uint8_t> header = write_gzip_header(h);
+    job.out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
     const size_t header_len = job.out.size();
-    compressor.compress(job.in.data(), job.len, job.seq, job.out);
+    compressor.compress(job.in.get(), job.len, job.seq, job.out);
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
