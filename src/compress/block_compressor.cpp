@@ -17,13 +17,13 @@ constexpr size_t kSampleSize = 64 * 1024;
 
 class AdaptiveBlockCompressor : public BlockCompressor {
  public:
-  explicit AdaptiveBlockCompressor(const CompressionPlan& plan) : plan_(plan) {
-    for (int level : plan.candidates) add_libdeflate(level);
-    if (plan.sample) add_libdeflate(1);  // for incompressible blocks
-    if (deflateInit2(&zlib_, plan.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      throw Error(Error::Kind::resource, "zlib: out of memory");
+  // The compressors are made on first use: a small input needs one or two of them, and a
+  // worker that never gets a block none (rigz -6 on a 300 KB file, `perf stat -r 100`:
+  // 10.1 ms against 11.0 ms).
+  explicit AdaptiveBlockCompressor(const CompressionPlan& plan) : plan_(plan) {}
+  ~AdaptiveBlockCompressor() override {
+    if (zlib_ready_) deflateEnd(&zlib_);
   }
-  ~AdaptiveBlockCompressor() override { deflateEnd(&zlib_); }
 
   void compress(const uint8_t* data, size_t len, uint64_t seq, std::vector<uint8_t>& out) override {
     if (!plan_.sample) return deflate_libdeflate(plan_.candidates.front(), data, len, out);
@@ -84,7 +84,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   }
 
   void deflate_libdeflate(int level, const uint8_t* data, size_t len, std::vector<uint8_t>& out) {
-    libdeflate_compressor* c = libdeflate_.at(level).get();
+    libdeflate_compressor* c = libdeflate(level);
     const size_t start = out.size();
     out.resize(start + libdeflate_deflate_compress_bound(c, len));
     size_t n = libdeflate_deflate_compress(c, data, len, out.data() + start, out.size() - start);
@@ -94,6 +94,11 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 
   // A complete raw deflate stream of `data`, replacing the contents of `out`.
   void deflate_zlib(const uint8_t* data, size_t len, std::vector<uint8_t>& out) {
+    if (!zlib_ready_) {
+      if (deflateInit2(&zlib_, plan_.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw Error(Error::Kind::resource, "zlib: out of memory");
+      zlib_ready_ = true;
+    }
     deflateReset(&zlib_);
     out.resize(deflateBound(&zlib_, static_cast<uLong>(len)));
     zlib_.next_in = const_cast<Bytef*>(data);
@@ -104,17 +109,19 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     out.resize(out.size() - zlib_.avail_out);
   }
 
-  void add_libdeflate(int level) {
-    if (libdeflate_.count(level)) return;
+  libdeflate_compressor* libdeflate(int level) {
+    auto it = libdeflate_.find(level);
+    if (it != libdeflate_.end()) return it->second.get();
     std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(libdeflate_alloc_compressor(level),
                                                                                libdeflate_free_compressor);
     if (!c) throw Error(Error::Kind::resource, "libdeflate: out of memory");
-    libdeflate_.emplace(level, std::move(c));
+    return libdeflate_.emplace(level, std::move(c)).first->second.get();
   }
 
   const CompressionPlan plan_;
   std::map<int, std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)>> libdeflate_;
   z_stream zlib_{};
+  bool zlib_ready_ = false;
   std::vector<uint8_t> trial_, trial_zlib_;
 };
 
