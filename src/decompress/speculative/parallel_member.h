@@ -2,8 +2,11 @@
 // deflate data is cut into chunks at nominal offsets, workers decode each chunk from a
 // block start they find themselves (chunk_decoder.h) with the window unknown, and the
 // calling thread takes the chunks in order, keeps those whose start is exactly where the
-// previous one ended, replaces their window markers, and decodes whatever no chunk covers
-// itself, with the known window. Output never depends on a guess. See docs/design.md.
+// previous one ended, and decodes whatever no chunk covers itself, with the known window.
+// A kept chunk's window markers are replaced from the window before it: its last 32 KiB by
+// the calling thread (the next window), the rest by the workers. Workers read their own
+// input where the source allows (InputStream::read_at), and chunks go to the writer without
+// a copy. Output never depends on a guess. See docs/design.md.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -29,7 +32,8 @@ struct SpeculateConfig {
 // The configuration, with the knobs of the environment applied once: RIGZ_SPECULATE=off
 // disables the path, =on uses it from 2 threads on, =force from one thread on and for
 // members of any size, with 32 KiB chunks (tests); RIGZ_SPECULATE_CHUNK=bytes sets the
-// chunk size.
+// chunk size; RIGZ_SPECULATE_STATS prints, per member, chunks used and where the calling
+// thread's time went.
 const SpeculateConfig& speculate_config();
 // Replaces the configuration (unit tests; call it before any decompression starts).
 void set_speculate_config(const SpeculateConfig& cfg);
