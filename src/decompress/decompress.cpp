@@ -96,7 +96,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
   // With a thread to spare, write() runs beside the inflating.
   BufferedWriter sink(out, kOutBufSize, opts.threads > 1);
   for (bool first = true;; first = false) {
-    if (opts.threads > 1) {
+    if (opts.threads > 1 && front_member_indexed(r)) {
       sink.flush();
       const unsigned before = res.members;
       decompress_indexed_members(r, out, opts.threads, res);

@@ -194,7 +194,17 @@ std::optional<uint32_t> indexed_member_size(const GzipHeader& h) {
 }
 
 void decompress_indexed_members(InputWindow& in, OutputStream& out, unsigned threads, DecompressResult& res) {
-  MemberDecoder(out, threads, res).run(in);
+  if (front_member_indexed(in)) MemberDecoder(out, threads, res).run(in);
+}
+
+bool front_member_indexed(InputWindow& in) {
+  GzipHeader h;
+  size_t header_len = 0;
+  HeaderStatus st = HeaderStatus::need_more;
+  while ((st = parse_gzip_header(in.data(), in.size(), h, header_len)) == HeaderStatus::need_more &&
+         in.size() < kMaxMemberSize && in.refill()) {
+  }
+  return st == HeaderStatus::ok && indexed_member_size(h).has_value();
 }
 
 }  // namespace rigz
