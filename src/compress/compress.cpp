@@ -11,8 +11,8 @@
 // the median): with 2N+2 the writer, waiting on one slow block, held every free buffer
 // and idled the other workers (linux-src.tar -9 -p 16 on 16 cores: 1.03 s, 0.73 s with
 // 4N+2; docs/benchmarks.md). Elsewhere the deeper pool only costs memory, whose first
-// touch is not free (-1 -p 16 was 20% slower with it). An error in any thread closes every queue, which wakes and stops
-// the others; the first error is rethrown to the caller.
+// touch is not free (-1 -p 16 was 20% slower with it). An error in any thread closes every
+// queue, which wakes and stops the others; the first error is rethrown to the caller.
 #include "compress/compress.h"
 
 #include <algorithm>

@@ -194,7 +194,7 @@ std::optional<uint32_t> indexed_member_size(const GzipHeader& h) {
 }
 
 void decompress_indexed_members(InputWindow& in, OutputStream& out, unsigned threads, DecompressResult& res) {
-  if (front_member_indexed(in)) MemberDecoder(out, threads, res).run(in);
+  MemberDecoder(out, threads, res).run(in);
 }
 
 bool front_member_indexed(InputWindow& in) {

@@ -27,14 +27,19 @@ namespace {
 [[noreturn]] void corrupt(const char* why) { throw Error(Error::Kind::data, why); }
 constexpr const char* kFormatViolated = "invalid compressed data--format violated";
 
+// A 16-bit output symbol as a byte: a literal, or the byte of `window` its marker names.
+inline uint8_t resolved(uint16_t sym, const std::vector<uint8_t>& window) {
+  return sym & kMarker ? window[sym & (kMarker - 1)] : static_cast<uint8_t>(sym);
+}
+
 struct Job {
   uint64_t seq = 0;
-  std::vector<uint8_t> input;
-  // Where the worker reads its input itself (InputStream::read_at), when it can: stream
-  // offset and length; read_len 0 when `input` was filled by the calling thread.
+  // The chunk's input, never cleared (only what is put there is touched): read by the
+  // worker itself (InputStream::read_at) when read_len is set, from `read_from` on, else
+  // copied in by the calling thread.
+  GrowBuffer<uint8_t> input;
   uint64_t read_from = 0;
   size_t read_len = 0;
-  GrowBuffer<uint8_t> read_buf;  // never cleared: only what is read is touched
   ChunkRequest req;
   Chunk chunk;
   uint32_t narrow_crc = 0;  // CRC-32 of the chunk's byte part, by the worker
@@ -61,10 +66,7 @@ void replace_markers(Job& job) {
   uint8_t piece[4096];  // through a local buffer, so that the loop need not fear aliasing
   for (size_t done = 0; done < c.wide_len;) {
     const size_t n = std::min(sizeof piece, c.wide_len - done);
-    for (size_t i = 0; i < n; ++i) {
-      const uint16_t sym = w[done + i];
-      piece[i] = sym & kMarker ? job.prior[sym & (kMarker - 1)] : static_cast<uint8_t>(sym);
-    }
+    for (size_t i = 0; i < n; ++i) piece[i] = resolved(w[done + i], job.prior);
     std::memcpy(out + done, piece, n);
     done += n;
   }
@@ -125,9 +127,9 @@ class ParallelMember {
         continue;
       }
       if (job.read_len) {
-        job.read_buf.reserve(job.read_len, 0);
-        const size_t got = *in_.source().read_at(job.read_from, job.read_buf.data.get(), job.read_len);
-        job.req.in = job.read_buf.data.get();
+        job.input.reserve(job.read_len, 0);
+        const size_t got = *in_.source().read_at(job.read_from, job.input.data.get(), job.read_len);
+        job.req.in = job.input.data.get();
         job.req.size = got;
         job.req.last = got < job.read_len;
         if (job.req.last) input_end_seen_ = true;
@@ -151,7 +153,7 @@ class ParallelMember {
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
   void slide_window(const uint8_t* data, size_t n);
   void add_crc(uint32_t crc, uint64_t len);
-  void replace_here(const Chunk& c);
+  void replace_here(Job& job);
   bool emit_chunk(Job& job);
   void release(Job* job);
   enum class RedoEnd { landed, final_block, missed };
@@ -188,9 +190,8 @@ class ParallelMember {
   bool input_done_ = false;  // a chunk reaching the end of input was scheduled
 
   uint64_t end_bit_ = 0;  // the verified block boundary the output has reached
-  MemberCheck check_;     // its crc is set at the end, from pieces_
-  // CRC-32 of the output in order, in pieces joined at the end: a chunk's 16-bit part is
-  // checksummed by the worker that replaces its markers, after the bytes behind it.
+  // CRC-32 and size of the output in order, in pieces joined at the end: a chunk's 16-bit
+  // part is checksummed by the worker that replaces its markers, after the bytes behind it.
   struct CrcPiece {
     uint32_t crc = 0;
     uint64_t len = 0;
@@ -199,7 +200,6 @@ class ParallelMember {
   bool piece_open_ = false;  // the last piece still takes the calling thread's output
   std::vector<uint8_t> window_ = std::vector<uint8_t>(kWindowSize);  // last `have_` bytes valid
   size_t have_ = 0;
-  std::vector<uint8_t> prior_;  // the window before the chunk being emitted
   IsalSpan isal_;
   bool sequential_ = false;  // ISA-L is between block boundaries (see redo())
   uint64_t fed_ = 0;         // member offset of the next byte for ISA-L
@@ -233,9 +233,11 @@ void ParallelMember::schedule() {
         input_done_ = true;
       }
       job->read_len = 0;
-      job->input.assign(in_.data() + (lo - rel()), in_.data() + (std::max(lo, hi) - rel()));
-      r.in = job->input.data();
-      r.size = job->input.size();
+      const size_t n = static_cast<size_t>(std::max(lo, hi) - lo);
+      job->input.reserve(n, 0);
+      if (n) std::memcpy(job->input.data.get(), in_.data() + (lo - rel()), n);
+      r.in = job->input.data.get();
+      r.size = n;
       r.last = last;
     }
     r.base_bit = lo * 8;
@@ -279,7 +281,6 @@ void ParallelMember::account(const uint8_t* data, size_t n) {
   piece_open_ = true;
   pieces_.back().crc = crc32_update(pieces_.back().crc, data, n);
   pieces_.back().len += n;
-  check_.size += n;
   slide_window(data, n);
 }
 
@@ -301,23 +302,19 @@ void ParallelMember::slide_window(const uint8_t* data, size_t n) {
 // The 16-bit part of a chunk, its markers replaced here, into the writer's buffers: where
 // the output so far is shorter than the window (a marker may then name a byte before the
 // member's start, a distance too far back: corrupt data), or with an unthreaded writer.
-void ParallelMember::replace_here(const Chunk& c) {
+void ParallelMember::replace_here(Job& job) {
+  const Chunk& c = job.chunk;
   const uint16_t* w = c.wide.data.get() + kWindowSize;
   const size_t lowest = kWindowSize - have_;
   // Markers name bytes of the window as it was before the chunk; it slides as pieces go.
-  prior_ = window_;
+  job.prior = window_;
   for (size_t done = 0; done < c.wide_len;) {
     std::vector<uint8_t>& buf = sink_.acquire();
     const size_t piece = std::min(c.wide_len - done, buf.size());
     for (size_t i = 0; i < piece; ++i) {
       const uint16_t sym = w[done + i];
-      if (sym & kMarker) {
-        const size_t idx = sym & (kMarker - 1);
-        if (idx < lowest) corrupt(kFormatViolated);
-        buf[i] = prior_[idx];
-      } else {
-        buf[i] = static_cast<uint8_t>(sym);
-      }
+      if ((sym & kMarker) && (sym & (kMarker - 1)) < lowest) corrupt(kFormatViolated);
+      buf[i] = resolved(sym, job.prior);
     }
     account(buf.data(), piece);
     sink_.submit(piece);
@@ -334,18 +331,14 @@ bool ParallelMember::emit_chunk(Job& job) {
   const Chunk& c = job.chunk;
   bool kept = false;
   if (c.wide_len && (have_ < kWindowSize || !sink_.threaded())) {
-    replace_here(c);
+    replace_here(job);
   } else if (c.wide_len) {
     const uint16_t* w = c.wide.data.get() + kWindowSize;
     const size_t tail = std::min(c.wide_len, kWindowSize);
     uint8_t last[kWindowSize];
-    for (size_t i = 0; i < tail; ++i) {
-      const uint16_t sym = w[c.wide_len - tail + i];
-      last[i] = sym & kMarker ? window_[sym & (kMarker - 1)] : static_cast<uint8_t>(sym);
-    }
+    for (size_t i = 0; i < tail; ++i) last[i] = resolved(w[c.wide_len - tail + i], window_);
     job.prior = window_;
     slide_window(last, tail);
-    check_.size += c.wide_len;
     job.crc_piece = pieces_.size();
     add_crc(0, c.wide_len);  // its CRC comes with release()
     job.replace = true;
@@ -360,7 +353,6 @@ bool ParallelMember::emit_chunk(Job& job) {
   if (c.narrow_len) {
     const uint8_t* bytes = c.narrow.data.get() + kWindowSize;
     add_crc(job.narrow_crc, c.narrow_len);
-    check_.size += c.narrow_len;
     slide_window(bytes, c.narrow_len);
     job.ticket = sink_.submit_external(bytes, c.narrow_len);
     kept = true;
@@ -509,15 +501,18 @@ MemberCheck ParallelMember::run() {
   if (!writing_.empty()) sink_.written(writing_.back()->ticket, true);
   for (Job* job : writing_) release(job);
   writing_.clear();
-  check_.crc = 0;
-  for (const CrcPiece& p : pieces_) check_.crc = crc32_combine(check_.crc, p.crc, p.len);
+  MemberCheck check;
+  for (const CrcPiece& p : pieces_) {
+    check.crc = crc32_combine(check.crc, p.crc, p.len);
+    check.size += p.len;
+  }
   if (std::getenv("RIGZ_SPECULATE_STATS"))
     std::fprintf(stderr,
                  "rigz: speculative member: %llu chunks, %llu used; calling thread %.3f s: redo %.3f, "
                  "schedule %.3f, wait %.3f, emit %.3f\n",
                  (unsigned long long)next_seq_, (unsigned long long)stats_used_,
                  std::chrono::duration<double>(Clock::now() - t0).count(), t_redo_, t_schedule_, t_wait_, t_emit_);
-  return check_;
+  return check;
 }
 
 }  // namespace
