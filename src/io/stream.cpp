@@ -89,6 +89,12 @@ std::optional<size_t> MemoryInput::read_at(uint64_t offset, uint8_t* buf, size_t
   return take;
 }
 
+uint64_t MemoryInput::skip(uint64_t n) {
+  const size_t take = static_cast<size_t>(std::min<uint64_t>(n, len_ - pos_));
+  pos_ += take;
+  return take;
+}
+
 size_t MemoryInput::read(uint8_t* buf, size_t n) {
   size_t take = std::min(n, len_ - pos_);
   if (take) std::memcpy(buf, data_ + pos_, take);

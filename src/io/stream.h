@@ -61,6 +61,7 @@ class MemoryInput : public InputStream {
   MemoryInput(const uint8_t* data, size_t len) : data_(data), len_(len) {}
   size_t read(uint8_t* buf, size_t n) override;
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
+  uint64_t skip(uint64_t n) override;
 
  private:
   const uint8_t* data_;

@@ -1,11 +1,14 @@
 #include "compress/compress.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -372,17 +375,94 @@ TEST(CompressErrors, WriteFailureWithMemoryInput) {
   }
 }
 
+void expect_read_error(InputStream& in, unsigned threads) {
+  MemoryOutput out;
+  try {
+    compress_gzip(in, out, opts(1, threads, 32 * 1024));
+    ADD_FAILURE() << "no exception";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), Error::Kind::read);
+  }
+}
+
 TEST(CompressErrors, ReadFailurePropagates) {
   for (unsigned t : {1u, 4u}) {
     for (uint64_t fail_at : {uint64_t(0), uint64_t(32768), uint64_t(5) << 20}) {
       FailingInput in(fail_at);
+      expect_read_error(in, t);
+    }
+  }
+}
+
+// Memory read through read() only, as a pipe is: the pipeline's serial reader.
+class SerialOnlyInput : public InputStream {
+ public:
+  explicit SerialOnlyInput(const Bytes& data) : mem_(data.data(), data.size()) {}
+  size_t read(uint8_t* buf, size_t n) override { return mem_.read(buf, n); }
+
+ private:
+  MemoryInput mem_;
+};
+
+TEST(Compress, WorkersReadingTheirOwnBlocksGiveTheSerialReadersBytes) {
+  // From 3 threads on, workers read their blocks at offsets (compress.cpp): the sizes
+  // around whole blocks, where the end is found by a short or an empty read.
+  const size_t block = 32 * 1024;
+  for (size_t size : {size_t(0), size_t(1), block - 1, block, block + 1, 2 * block, 5 * block + 3, 40 * block}) {
+    Bytes data = test::make_data(size, static_cast<unsigned>(size) + 3);
+    for (unsigned t : {3u, 8u}) {
+      SCOPED_TRACE(describe(size, opts(6, t, block)));
+      Bytes positional = check_round_trip(data, opts(6, t, block));
+      SerialOnlyInput serial(data);
       MemoryOutput out;
-      try {
-        compress_gzip(in, out, opts(1, t, 32 * 1024));
-        ADD_FAILURE() << "no exception";
-      } catch (const Error& e) {
-        EXPECT_EQ(e.kind(), Error::Kind::read);
-      }
+      compress_gzip(serial, out, opts(6, t, block));
+      EXPECT_TRUE(out.data == positional);
+    }
+  }
+}
+
+TEST(Compress, FileIsReadToItsEndWhateverTheThreads) {
+  // Workers pread; the stream still ends where a serial reader leaves it, as gzip does
+  // (`(rigz -c; cat) < file` gives cat nothing).
+  Bytes data = test::make_data(300 * 1024 + 11, 21);
+  for (unsigned t : {1u, 4u}) {
+    FILE* f = std::tmpfile();
+    ASSERT_NE(f, nullptr);
+    const int fd = fileno(f);
+    ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
+    FdInput in(fd);
+    MemoryOutput out;
+    compress_gzip(in, out, opts(6, t, 32 * 1024));
+    EXPECT_EQ(::lseek(fd, 0, SEEK_CUR), static_cast<off_t>(data.size())) << "threads " << t;
+    auto z = test::zlib_gunzip(out.data);
+    ASSERT_TRUE(z.has_value());
+    EXPECT_TRUE(z->out == data);
+    std::fclose(f);
+  }
+}
+
+// Reads fine, but fails at an offset when asked there (an I/O error in the middle of a file).
+class FailingPositionalInput : public InputStream {
+ public:
+  FailingPositionalInput(const Bytes& data, uint64_t fail_at) : mem_(data.data(), data.size()), fail_at_(fail_at) {}
+  size_t read(uint8_t* buf, size_t n) override { return mem_.read(buf, n); }
+  std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
+    if (n && offset + n > fail_at_) throw Error(Error::Kind::read, "Input/output error");
+    return mem_.read_at(offset, buf, n);
+  }
+
+ private:
+  MemoryInput mem_;
+  uint64_t fail_at_;
+};
+
+TEST(CompressErrors, WorkersReadFailurePropagates) {
+  Bytes data = test::make_data(2 * 1024 * 1024, 22);
+  for (unsigned t : {3u, 8u}) {
+    for (uint64_t fail_at : {uint64_t(40000), uint64_t(1) << 20}) {
+      FailingPositionalInput in(data, fail_at);
+      expect_read_error(in, t);
     }
   }
 }

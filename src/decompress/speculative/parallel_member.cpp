@@ -81,6 +81,7 @@ class ParallelMember {
       : in_(in),
         sink_(sink),
         cfg_(speculate_config()),
+        chunk_bytes_(chunk_bytes_for(cfg_, threads)),
         base_(in.consumed()),
         positional_(in.source().read_at(0, nullptr, 0).has_value()),
         max_inflight_(2 * threads),
@@ -163,6 +164,7 @@ class ParallelMember {
   InputWindow& in_;
   BufferedWriter& sink_;
   const SpeculateConfig& cfg_;
+  const uint64_t chunk_bytes_;
   const uint64_t base_;
   const bool positional_;  // workers read their own input (InputStream::read_at)
   const unsigned max_inflight_;
@@ -210,7 +212,7 @@ class ParallelMember {
 // (k + 1) * chunk_bytes; it gets its input up to twice the chunk size (a block that runs
 // further makes it give up, and the sequential decoder covers it).
 void ParallelMember::schedule() {
-  const uint64_t c = cfg_.chunk_bytes;
+  const uint64_t c = chunk_bytes_;
   // Where workers read the input, one that reached its end stops the scheduling early
   // (chunks past the end would only be read and dropped).
   if (input_end_seen_) input_done_ = true;
@@ -438,7 +440,7 @@ MemberCheck ParallelMember::run() {
   bool final = false;
   {
     Timed t{t_redo_};
-    final = redo(nullptr, std::min<uint64_t>(cfg_.chunk_bytes, size_t(1) << 20)) == RedoEnd::final_block;
+    final = redo(nullptr, std::min<uint64_t>(chunk_bytes_, size_t(1) << 20)) == RedoEnd::final_block;
   }
   if (!final) start_workers();
   next_seq_ = 1;
@@ -554,16 +556,26 @@ unsigned usable_cpus() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The threads that count: only those with a CPU to run on, unless configured otherwise.
+static unsigned effective_threads(const SpeculateConfig& cfg, unsigned threads) {
+  return std::max(1u, cfg.cap_at_cpus ? std::min(threads, usable_cpus()) : threads);
+}
+
+size_t chunk_bytes_for(const SpeculateConfig& cfg, unsigned threads) {
+  if (cfg.chunk_bytes) return cfg.chunk_bytes;
+  return threads >= 12 ? size_t(2) << 20 : size_t(4) << 20;
+}
+
 bool use_parallel_member(InputWindow& in, unsigned threads) {
   const SpeculateConfig& cfg = speculate_config();
-  if (cfg.cap_at_cpus) threads = std::min(threads, usable_cpus());
+  threads = effective_threads(cfg, threads);
   if (!cfg.enabled || threads < cfg.min_threads) return false;
   if (cfg.any_size) return true;
-  return in.ensure(2 * cfg.chunk_bytes);
+  return in.ensure(2 * chunk_bytes_for(cfg, threads));
 }
 
 MemberCheck inflate_member_parallel(InputWindow& in, BufferedWriter& sink, unsigned threads) {
-  return ParallelMember(in, sink, std::max(1u, threads)).run();
+  return ParallelMember(in, sink, effective_threads(speculate_config(), threads)).run();
 }
 
 }  // namespace rigz::spec

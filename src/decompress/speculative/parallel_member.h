@@ -20,7 +20,8 @@ struct SpeculateConfig {
   // Use the path from this many threads on. Not at 2: on the 2-core machine of
   // docs/design.md, -p 2 was slower than ISA-L alone (the figures are there).
   unsigned min_threads = 3;
-  size_t chunk_bytes = size_t(4) << 20;  // compressed bytes per chunk
+  // Compressed bytes per chunk; 0: by the thread count (chunk_bytes_for()).
+  size_t chunk_bytes = 0;
   size_t max_chunk_output = size_t(32) << 20;
   bool enabled = true;
   bool any_size = false;  // also members smaller than two chunks (tests)
@@ -42,6 +43,14 @@ struct MemberCheck {
   uint32_t crc = 0;
   uint64_t size = 0;  // uncompressed bytes
 };
+
+// The chunk size for `threads` workers: 4 MiB, 2 MiB from 12 threads on, unless the
+// configuration sets one. On 16 cores (pigz -6 output, best of 3, ms for 1/2/4 MiB):
+// linux-src.tar -p 4 211/202/155, -p 8 159/155/118, -p 16 104/110/123; reads.fastq -p 4
+// 240/259/239, -p 8 194/164/173, -p 16 135/106/140. Fewer, larger chunks cost less
+// boundary work; at 16 threads a 40 MB member needs more than 10 of them to keep every
+// worker busy.
+size_t chunk_bytes_for(const SpeculateConfig& cfg, unsigned threads);
 
 // Whether the member whose deflate data is at the front of `in` is worth the parallel
 // path with `threads` threads (reads ahead to see whether it is large enough).
