@@ -118,32 +118,41 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
       case State::huffman: {
         const HuffmanTable& lit = *lit_;
         const HuffmanTable& dist = *dist_;
+        // The loop works on a copy of the bit reader that lives in registers: `br` itself
+        // is passed by reference to read_dynamic_tables(), so the compiler keeps it in
+        // memory, and reloads it after every byte stored to `out` (a uint8_t store may
+        // alias it). `stop` leaves the loop with br updated.
+        BitReader b = br;
+        auto stop = [&](Stop s, const char* why = nullptr) {
+          br = b;
+          return done(s, why);
+        };
         for (;;) {
-          if (br.left() < kSymbolMargin) {
-            if (!last) return done(Stop::need_input);
-            if (br.position() > in_bits) return done(Stop::truncated);
+          if (b.left() < kSymbolMargin) {
+            if (!last) return stop(Stop::need_input);
+            if (b.position() > in_bits) return stop(Stop::truncated);
           }
-          if (o + kOutputSlack > out_cap) return done(Stop::output_full);
-          br.refill();
-          uint32_t e = lit.lookup(br.buf);
-          br.skip(entry_bits(e));
+          if (o + kOutputSlack > out_cap) return stop(Stop::output_full);
+          b.refill();
+          uint32_t e = lit.lookup(b.buf);
+          b.skip(entry_bits(e));
           const Kind kind = entry_kind(e);
           if (kind == Kind::literal) {
             out[o++] = static_cast<Sym>(entry_value(e));
             continue;
           }
           if (kind == Kind::end_of_block) break;
-          if (kind == Kind::invalid) return done(Stop::error, "invalid literal/length code");
+          if (kind == Kind::invalid) return stop(Stop::error, "invalid literal/length code");
           unsigned extra = entry_extra(e);
-          const size_t length = entry_value(e) + (br.buf & ((uint64_t(1) << extra) - 1));
-          br.skip(extra);
-          e = dist.lookup(br.buf);
-          br.skip(entry_bits(e));
-          if (entry_kind(e) != Kind::copy) return done(Stop::error, "invalid distance code");
+          const size_t length = entry_value(e) + (b.buf & ((uint64_t(1) << extra) - 1));
+          b.skip(extra);
+          e = dist.lookup(b.buf);
+          b.skip(entry_bits(e));
+          if (entry_kind(e) != Kind::copy) return stop(Stop::error, "invalid distance code");
           extra = entry_extra(e);
-          const size_t distance = entry_value(e) + (br.buf & ((uint64_t(1) << extra) - 1));
-          br.skip(extra);
-          if (distance > o - out_floor) return done(Stop::error, "invalid distance too far back");
+          const size_t distance = entry_value(e) + (b.buf & ((uint64_t(1) << extra) - 1));
+          b.skip(extra);
+          if (distance > o - out_floor) return stop(Stop::error, "invalid distance too far back");
           Sym* dst = out + o;
           const Sym* src = dst - distance;
           if (distance * sizeof(Sym) >= 8) {
@@ -158,6 +167,7 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
           }
           o += length;
         }
+        br = b;
         state_ = State::header;
         break;
       }
