@@ -111,7 +111,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
         // zeros too, like a whole file that is not gzip; no warning.
         do {
           while (r.size() > 0) {
-            std::vector<uint8_t>& buf = sink.acquire();
+            OutBuffer& buf = sink.acquire();
             const size_t n = std::min(r.size(), buf.size());
             std::memcpy(buf.data(), r.data(), n);
             sink.submit(n);
@@ -140,7 +140,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       if (r.size() == 0 && !r.refill()) corrupt("unexpected end of file");
       state->next_in = const_cast<uint8_t*>(r.data());
       state->avail_in = static_cast<uint32_t>(std::min<size_t>(r.size(), UINT32_MAX));
-      std::vector<uint8_t>& buf = sink.acquire();
+      OutBuffer& buf = sink.acquire();
       state->next_out = buf.data();
       state->avail_out = static_cast<uint32_t>(buf.size());
       int ret = isal_inflate(state.get());

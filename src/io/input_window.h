@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
-#include <vector>
+#include <memory>
 
 #include "io/stream.h"
 
@@ -12,8 +12,9 @@ namespace rigz {
 
 class InputWindow {
  public:
-  explicit InputWindow(InputStream& in, size_t size = size_t(1) << 20) : in_(in), buf_(size) {}
-  const uint8_t* data() const { return buf_.data() + pos_; }
+  explicit InputWindow(InputStream& in, size_t size = size_t(1) << 20)
+      : in_(in), buf_(new uint8_t[size]), capacity_(size) {}
+  const uint8_t* data() const { return buf_.get() + pos_; }
   size_t size() const { return end_ - pos_; }
   void consume(size_t n) {
     pos_ += n;
@@ -39,12 +40,12 @@ class InputWindow {
   bool refill() {
     if (eof_) return false;
     if (pos_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+      std::memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
       end_ -= pos_;
       pos_ = 0;
     }
-    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-    size_t got = in_.read(buf_.data() + end_, buf_.size() - end_);
+    if (end_ == capacity_) regrow(capacity_ * 2, 0);
+    size_t got = in_.read(buf_.get() + end_, capacity_ - end_);
     if (got == 0) eof_ = true;
     end_ += got;
     return got > 0;
@@ -54,15 +55,9 @@ class InputWindow {
   // to be read again: the trailer ISA-L had buffered, members handed back by the
   // parallel path).
   void unread(const uint8_t* bytes, size_t n) {
-    if (n > pos_) {
-      std::vector<uint8_t> grown(n + (end_ - pos_) + buf_.size());
-      std::memcpy(grown.data() + n, buf_.data() + pos_, end_ - pos_);
-      end_ = n + (end_ - pos_);
-      pos_ = n;
-      buf_.swap(grown);
-    }
+    if (n > pos_) regrow(n + (end_ - pos_) + capacity_, n);
     pos_ -= n;
-    std::memcpy(buf_.data() + pos_, bytes, n);
+    std::memcpy(buf_.get() + pos_, bytes, n);
     consumed_ -= n;
   }
 
@@ -74,8 +69,20 @@ class InputWindow {
   }
 
  private:
+  // A buffer of `capacity` with the unconsumed bytes moved to offset `at`.
+  void regrow(size_t capacity, size_t at) {
+    std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
+    std::memcpy(grown.get() + at, buf_.get() + pos_, end_ - pos_);
+    end_ = at + (end_ - pos_);
+    pos_ = at;
+    buf_.swap(grown);
+    capacity_ = capacity;
+  }
+
   InputStream& in_;
-  std::vector<uint8_t> buf_;
+  // Not a std::vector, which would zero it: only the pages that reads fill are touched.
+  std::unique_ptr<uint8_t[]> buf_;
+  size_t capacity_;
   size_t pos_ = 0, end_ = 0;
   uint64_t consumed_ = 0;
   bool eof_ = false;

@@ -148,9 +148,9 @@ TEST(BufferedWriter, ExternalBytesKeepTheirPlaceAmongBuffers) {
       BufferedWriter w(out, 1000, threaded);
       uint64_t last = 0;
       for (int i = 0; i < 50; ++i) {
-        std::vector<uint8_t>& buf = w.acquire();
-        std::iota(buf.begin(), buf.begin() + 10, static_cast<uint8_t>(i));
-        expected.insert(expected.end(), buf.begin(), buf.begin() + 10);
+        OutBuffer& buf = w.acquire();
+        std::iota(buf.data(), buf.data() + 10, static_cast<uint8_t>(i));
+        expected.insert(expected.end(), buf.data(), buf.data() + 10);
         w.submit(10);
         external[i] = counting_bytes(5000 + i);
         expected.insert(expected.end(), external[i].begin(), external[i].end());

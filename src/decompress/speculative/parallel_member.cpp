@@ -311,7 +311,7 @@ void ParallelMember::replace_here(Job& job) {
   // Markers name bytes of the window as it was before the chunk; it slides as pieces go.
   job.prior = window_;
   for (size_t done = 0; done < c.wide_len;) {
-    std::vector<uint8_t>& buf = sink_.acquire();
+    OutBuffer& buf = sink_.acquire();
     const size_t piece = std::min(c.wide_len - done, buf.size());
     for (size_t i = 0; i < piece; ++i) {
       const uint16_t sym = w[done + i];
@@ -401,7 +401,7 @@ ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target, uint64_t f
     if (fed_ < limit && fed_ - rel() == in_.size() && !in_.refill()) corrupt("unexpected end of file");
     const size_t avail =
         fed_ < limit ? static_cast<size_t>(std::min<uint64_t>(in_.size() - (fed_ - rel()), limit - fed_)) : 0;
-    std::vector<uint8_t>& buf = sink_.acquire();
+    OutBuffer& buf = sink_.acquire();
     const int ret = isal_.feed(in_.data() + (fed_ - rel()), avail, buf.data(), buf.size());
     fed_ += isal_.consumed();
     account(buf.data(), isal_.produced());
