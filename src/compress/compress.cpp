@@ -40,6 +40,7 @@
 #include "compress/plan.h"
 #include "compress/work_queue.h"
 #include "format/crc32.h"
+#include "io/big_buffer.h"
 #include "io/error.h"
 
 namespace rigz {
@@ -56,7 +57,7 @@ struct Job {
   bool read_by_worker = false;  // in[] still to be filled, from offset seq * block size
   // Not a vector: one would zero the whole pool up front, on the reading thread. The pages
   // are touched first by the read that fills them.
-  std::unique_ptr<uint8_t[]> in;
+  BigArray<uint8_t> in;
   size_t len = 0;     // block bytes
   bool last = false;  // no block follows (a worker's short read, or the serial reader's end)
   std::vector<uint8_t> out;
@@ -123,7 +124,7 @@ class Pipeline {
     auto slot = free_.pop();
     if (!slot) return nullptr;
     Job* job = *slot;
-    if (!job->in) job->in.reset(new uint8_t[plan_.block_size]);
+    if (!job->in) job->in = make_big_array<uint8_t>(plan_.block_size);
     job->seq = seq;
     job->read_by_worker = false;
     return job;

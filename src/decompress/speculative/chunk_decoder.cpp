@@ -1,21 +1,9 @@
 #include "decompress/speculative/chunk_decoder.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
-#include <new>
 
 namespace rigz::spec {
 
-void* allocate_big(size_t bytes) {
-  constexpr size_t kHuge = size_t(2) << 20, kBig = size_t(4) << 20;
-  const size_t align = bytes >= kBig ? kHuge : alignof(std::max_align_t);
-  const size_t size = (std::max<size_t>(bytes, 1) + align - 1) / align * align;  // aligned_alloc's rule
-  void* p = std::aligned_alloc(align, size);
-  if (!p) throw std::bad_alloc();
-  if (bytes >= kBig) madvise(p, size, MADV_HUGEPAGE);  // a hint: no error if refused
-  return p;
-}
 namespace {
 
 // The trial of a candidate's first block needs no more output than this: a block still

@@ -10,36 +10,27 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 
 #include "decompress/speculative/block_finder.h"
 #include "decompress/speculative/inflater.h"
 #include "decompress/speculative/isal_span.h"
+#include "io/big_buffer.h"
 
 namespace rigz::spec {
 
 // An output buffer allocated once at its largest size and never cleared (a std::vector
 // would zero it): the pages a chunk does not reach are never touched, so they cost no
-// memory, and a buffer reused by later chunks is never copied.
-//
-// Buffers of 4 MiB and more are asked for in huge pages (transparent huge pages, where the
-// kernel has them in `madvise` mode): a chunk's output is tens of MB touched once, and
-// with 4 KiB pages the page faults took a third of the speculative path's time on the
-// 2-core VM (28,000 faults for 50 MB of FASTQ).
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
-void* allocate_big(size_t bytes);  // aligned_alloc, with MADV_HUGEPAGE from 4 MiB on; throws bad_alloc
-
+// memory (beyond the last 2 MiB huge page reached; io/big_buffer.h), and a buffer reused
+// by later chunks is never copied.
 template <class Sym>
 struct GrowBuffer {
-  std::unique_ptr<Sym[], FreeDeleter> data;
+  BigArray<Sym> data;
   size_t capacity = 0;
   void reserve(size_t n, size_t keep) {
     if (n <= capacity) return;
-    std::unique_ptr<Sym[], FreeDeleter> grown(static_cast<Sym*>(allocate_big(n * sizeof(Sym))));
+    BigArray<Sym> grown = make_big_array<Sym>(n);
     std::copy(data.get(), data.get() + keep, grown.get());
     data.swap(grown);
     capacity = n;
