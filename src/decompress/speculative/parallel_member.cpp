@@ -176,6 +176,7 @@ class ParallelMember {
     if (byte > rel()) in_.skip(byte - rel());
   }
   void schedule();
+  void fit_chunks_to_ratio();
   Job* idle_job();
   uint64_t bits_at(uint64_t bit);
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
@@ -191,7 +192,7 @@ class ParallelMember {
   InputWindow& in_;
   BufferedWriter& sink_;
   const SpeculateConfig& cfg_;
-  const uint64_t chunk_bytes_;
+  uint64_t chunk_bytes_;  // fit_chunks_to_ratio() may lower it before the workers start
   const uint64_t base_;
   const bool positional_;  // workers read their own input (InputStream::read_at)
   const unsigned max_inflight_;
@@ -233,6 +234,24 @@ class ParallelMember {
   bool sequential_ = false;  // ISA-L is between block boundaries (see redo())
   uint64_t fed_ = 0;         // member offset of the next byte for ISA-L
 };
+
+// A chunk gives up when its output passes max_chunk_output (two bytes a symbol while
+// markers remain, and on logs or FASTQ they remain for whole chunks): with access.log's
+// 9:1 and the limit at 32 MiB, 4 MiB and even 2 MiB chunks all gave up, and the path only
+// waited for them (5 chunks, 0 used: 1.5x igzip's time at -p 2). So the chunk size follows
+// the ratio of the first MiB: the whole chunk must fit in 16-bit form with 25% to spare,
+// down to 256 KiB (a 1000:1 member still gives up and streams). The limit went to 48 MiB
+// with this, so that source code (5:1, markers clear early) keeps its 4 MiB chunks, much
+// faster than 2 MiB at -p 4 (docs/benchmarks.md). A chunk size the configuration sets stays.
+void ParallelMember::fit_chunks_to_ratio() {
+  const uint64_t in = position() / 8;
+  const uint64_t out = pieces_.empty() ? 0 : pieces_.front().len;
+  if (cfg_.chunk_bytes || in == 0 || out <= in) return;
+  const double symbols = static_cast<double>(cfg_.max_chunk_output / 2);
+  const uint64_t fit = static_cast<uint64_t>(symbols / (1.25 * static_cast<double>(out) / static_cast<double>(in)));
+  constexpr uint64_t kStep = 64 << 10, kLeast = 256 << 10;
+  chunk_bytes_ = std::clamp(fit / kStep * kStep, kLeast, chunk_bytes_);
+}
 
 // Hands chunks to the workers while fewer than max_inflight_ are out. Chunk k looks for a
 // start from byte k * chunk_bytes and ends at the first block boundary at or past byte
@@ -469,7 +488,10 @@ MemberCheck ParallelMember::run() {
     Timed t{t_redo_};
     final = redo(nullptr, std::min<uint64_t>(chunk_bytes_, size_t(1) << 20)) == RedoEnd::final_block;
   }
-  if (!final) start_workers();
+  if (!final) {
+    fit_chunks_to_ratio();
+    start_workers();
+  }
   next_seq_ = 1;
   for (uint64_t seq = 1; !final; ++seq) {
     {
@@ -537,10 +559,11 @@ MemberCheck ParallelMember::run() {
   }
   if (std::getenv("RIGZ_SPECULATE_STATS"))
     std::fprintf(stderr,
-                 "rigz: speculative member: %llu chunks, %llu used; calling thread %.3f s: redo %.3f, "
+                 "rigz: speculative member: %llu chunks of %llu KiB, %llu used; calling thread %.3f s: redo %.3f, "
                  "schedule %.3f, wait %.3f, emit %.3f\n",
-                 (unsigned long long)next_seq_, (unsigned long long)stats_used_,
-                 std::chrono::duration<double>(Clock::now() - t0).count(), t_redo_, t_schedule_, t_wait_, t_emit_);
+                 (unsigned long long)next_seq_, (unsigned long long)(chunk_bytes_ >> 10),
+                 (unsigned long long)stats_used_, std::chrono::duration<double>(Clock::now() - t0).count(), t_redo_,
+                 t_schedule_, t_wait_, t_emit_);
   return check;
 }
 

@@ -22,7 +22,7 @@ struct SpeculateConfig {
   unsigned min_threads = 3;
   // Compressed bytes per chunk; 0: by the thread count (chunk_bytes_for()).
   size_t chunk_bytes = 0;
-  size_t max_chunk_output = size_t(32) << 20;
+  size_t max_chunk_output = size_t(48) << 20;
   bool enabled = true;
   bool any_size = false;  // also members smaller than two chunks (tests)
   // Count only the threads that have a CPU to run on (-p 4 on two cores is two): with
