@@ -93,11 +93,11 @@ class Pipeline {
       return result_;
     }
     uint8_t probe;
-    parallel_reads_ = opts_.threads >= kParallelReadThreads && !opts_.rsyncable && in.read_at(0, &probe, 0);
+    const bool parallel_reads = opts_.threads >= kParallelReadThreads && !opts_.rsyncable && in.read_at(0, &probe, 0);
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < opts_.threads; ++i) threads.emplace_back([this] { guarded([this] { work(); }); });
     threads.emplace_back([this] { guarded([this] { write(); }); });
-    guarded([&] { parallel_reads_ ? number_blocks(first) : read(in, first); });
+    guarded([&] { parallel_reads ? number_blocks(first) : read(in, first); });
     todo_.close();
     for (auto& t : threads) t.join();
     first_error_.rethrow();
@@ -273,7 +273,6 @@ class Pipeline {
   const CompressionPlan plan_;
   OutputStream& out_;
   InputStream* in_ = nullptr;
-  bool parallel_reads_ = false;
   std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_, todo_;

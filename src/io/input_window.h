@@ -2,6 +2,7 @@
 // while more are read behind them (the buffer grows only when they fill it, as a long
 // header field or a large member can).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>

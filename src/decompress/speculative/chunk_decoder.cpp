@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace rigz::spec {
-
 namespace {
 
 // The trial of a candidate's first block needs no more output than this: a block still
