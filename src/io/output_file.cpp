@@ -25,7 +25,7 @@ constexpr int kSlots = 64;
 constexpr size_t kPathMax = 4096;
 struct Slot {
   std::atomic<bool> used{false};
-  char path[kPathMax];
+  char path[kPathMax] = {};
 };
 constinit Slot g_slots[kSlots];  // constinit: in .bss, untouched until used (a run-time initializer touched 64 pages)
 
