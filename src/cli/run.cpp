@@ -209,7 +209,6 @@ class Runner {
   // -dcf, anything else, copied), zlib, or the first entry of a zip file.
   // `gzip_header_length` is that of the first gzip header when known (for -v).
   Outcome expand(PeekInput& in, OutputStream& out, size_t gzip_header_length) const {
-    Outcome o;
     switch (detect_container(in.data(), in.size())) {
       case Detected::zlib: {
         auto r = decompress_zlib(in, out);
