@@ -155,12 +155,16 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
           if (distance > o - out_floor) return stop(Stop::error, "invalid distance too far back");
           Sym* dst = out + o;
           const Sym* src = dst - distance;
-          if (distance * sizeof(Sym) >= 8) {
-            // Eight bytes at a time; each word reads from at least eight bytes back, so an
-            // overlapping copy still repeats the pattern. It may write up to seven bytes past
-            // the match (kOutputSlack keeps that inside the buffer).
-            uint8_t* d = reinterpret_cast<uint8_t*>(dst);
-            const uint8_t* s8 = reinterpret_cast<const uint8_t*>(src);
+          uint8_t* d = reinterpret_cast<uint8_t*>(dst);
+          const uint8_t* s8 = reinterpret_cast<const uint8_t*>(src);
+          const size_t bytes = distance * sizeof(Sym);
+          if (bytes >= 16) {
+            // Sixteen bytes at a time, or eight where the match is nearer; each word reads
+            // from at least its own size back, so an overlapping copy still repeats the
+            // pattern. It may write up to fifteen bytes past the match (kOutputSlack keeps
+            // that inside the buffer).
+            for (size_t i = 0; i < length * sizeof(Sym); i += 16) std::memcpy(d + i, s8 + i, 16);
+          } else if (bytes >= 8) {
             for (size_t i = 0; i < length * sizeof(Sym); i += 8) std::memcpy(d + i, s8 + i, 8);
           } else {
             for (size_t i = 0; i < length; ++i) dst[i] = src[i];  // a short repeating pattern

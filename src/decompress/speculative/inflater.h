@@ -21,10 +21,10 @@ namespace rigz::spec {
 constexpr size_t kWindowSize = 32768;
 constexpr uint16_t kMarker = 0x8000;
 // Longest output of one symbol, and the free slots a call needs to decode one (a match
-// copy writes in eight-byte words, up to seven bytes past its end): it stops with
-// `output_full` once fewer are left before out_cap. Size buffers with kOutputSlack spare.
+// copy writes in words of up to sixteen bytes, up to fifteen bytes past its end): it stops
+// with `output_full` once fewer are left before out_cap. Size buffers with kOutputSlack spare.
 constexpr size_t kMaxMatch = 258;
-constexpr size_t kOutputSlack = kMaxMatch + 8;
+constexpr size_t kOutputSlack = kMaxMatch + 16;
 
 enum class Stop {
   boundary,     // at a block header at or past stop_bit
