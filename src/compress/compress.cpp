@@ -92,8 +92,7 @@ class Pipeline {
       emit(*first);
       return result_;
     }
-    uint8_t probe;
-    const bool parallel_reads = opts_.threads >= kParallelReadThreads && !opts_.rsyncable && in.read_at(0, &probe, 0);
+    const bool parallel_reads = opts_.threads >= kParallelReadThreads && !opts_.rsyncable && in.reads_at_offsets();
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < opts_.threads; ++i) threads.emplace_back([this] { guarded([this] { work(); }); });
     threads.emplace_back([this] { guarded([this] { write(); }); });

@@ -9,29 +9,27 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
 
 #include "compress/work_queue.h"
+#include "io/big_buffer.h"
 #include "io/stream.h"
 
 namespace rigz {
 
-// One of the writer's buffers: `size()` bytes to fill. Not a std::vector, which would zero
-// them: a page is touched only when written (a 10 KB output then costs 3 pages, not the
-// 1 MiB buffers x 3 that made 1500 page faults of `rigz -d` on a 10 KB file).
+// One of the writer's buffers: `size()` bytes to fill, not zeroed (io/big_buffer.h).
 class OutBuffer {
  public:
-  explicit OutBuffer(size_t size) : bytes_(new uint8_t[size]), size_(size) {}
+  explicit OutBuffer(size_t size) : bytes_(make_big_array<uint8_t>(size)), size_(size) {}
   uint8_t* data() { return bytes_.get(); }
   const uint8_t* data() const { return bytes_.get(); }
   size_t size() const { return size_; }
   uint8_t& operator[](size_t i) { return bytes_[i]; }
 
  private:
-  std::unique_ptr<uint8_t[]> bytes_;
+  BigArray<uint8_t> bytes_;
   size_t size_;
 };
 

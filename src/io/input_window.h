@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 
+#include "io/big_buffer.h"
 #include "io/stream.h"
 
 namespace rigz {
@@ -14,7 +14,7 @@ namespace rigz {
 class InputWindow {
  public:
   explicit InputWindow(InputStream& in, size_t size = size_t(1) << 20)
-      : in_(in), buf_(new uint8_t[size]), capacity_(size) {}
+      : in_(in), buf_(make_big_array<uint8_t>(size)), capacity_(size) {}
   const uint8_t* data() const { return buf_.get() + pos_; }
   size_t size() const { return end_ - pos_; }
   void consume(size_t n) {
@@ -72,7 +72,7 @@ class InputWindow {
  private:
   // A buffer of `capacity` with the unconsumed bytes moved to offset `at`.
   void regrow(size_t capacity, size_t at) {
-    std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
+    BigArray<uint8_t> grown = make_big_array<uint8_t>(capacity);
     std::memcpy(grown.get() + at, buf_.get() + pos_, end_ - pos_);
     end_ = at + (end_ - pos_);
     pos_ = at;
@@ -81,8 +81,7 @@ class InputWindow {
   }
 
   InputStream& in_;
-  // Not a std::vector, which would zero it: only the pages that reads fill are touched.
-  std::unique_ptr<uint8_t[]> buf_;
+  BigArray<uint8_t> buf_;  // not zeroed: only the pages that reads fill are touched
   size_t capacity_;
   size_t pos_ = 0, end_ = 0;
   uint64_t consumed_ = 0;

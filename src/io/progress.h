@@ -78,7 +78,8 @@ class CountingInput : public InputStream {
     return got;
   }
 
-  // Not counted: the progress line follows read(), the stream's own pace.
+  // Not counted: the progress line follows read() and skip(), the stream's own pace (the
+  // readers at offsets skip the stream past what they read, in order).
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
     return in_.read_at(offset, buf, n);
   }

@@ -16,11 +16,17 @@ class InputStream {
   // Reads up to n bytes at `offset` from the stream's start without moving the stream:
   // the bytes read() gives or will give there. Returns the count (fewer only at the end),
   // or nothing where the source cannot (a pipe, a terminal). Safe to call from several
-  // threads at once, also while another reads. The speculative decompressor's workers read
-  // their chunks with it, so that the reading thread copies no input for them.
+  // threads at once, also while another reads. The compressor's workers read their blocks
+  // with it, and the speculative decompressor's their chunks, so that one reading thread
+  // does not copy all the input for them.
   virtual std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) {
     (void)offset, (void)buf, (void)n;
     return std::nullopt;
+  }
+  // Whether read_at() works on this stream.
+  bool reads_at_offsets() {
+    uint8_t probe;
+    return read_at(0, &probe, 0).has_value();
   }
   // Moves past n bytes without handing them out; returns how many there were (fewer only
   // at the end). This one reads and drops them; a regular file seeks.

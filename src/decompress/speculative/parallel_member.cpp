@@ -32,8 +32,11 @@ namespace {
 constexpr const char* kFormatViolated = "invalid compressed data--format violated";
 
 // A 16-bit output symbol as a byte: a literal, or the byte of `window` its marker names.
+// Branch-free (a literal's index, below 256, is a valid one too): literals and markers
+// mix unpredictably.
 inline uint8_t resolved(uint16_t sym, const std::vector<uint8_t>& window) {
-  return sym & kMarker ? window[sym & (kMarker - 1)] : static_cast<uint8_t>(sym);
+  const uint8_t from_window = window[sym & (kMarker - 1)];
+  return sym & kMarker ? from_window : static_cast<uint8_t>(sym);
 }
 
 struct Job {
@@ -67,7 +70,6 @@ void replace_markers(Job& job) {
   const Chunk& c = job.chunk;
   const uint16_t* w = c.wide.data.get() + kWindowSize;
   uint8_t* out = reinterpret_cast<uint8_t*>(c.wide.data.get() + kWindowSize);
-  const uint8_t* prior = job.prior.data();
   uint8_t piece[4096];  // through a local buffer, so that the loop need not fear aliasing
   for (size_t done = 0; done < c.wide_len;) {
     const size_t n = std::min(sizeof piece, c.wide_len - done);
@@ -75,8 +77,7 @@ void replace_markers(Job& job) {
     size_t i = 0;
     // Sixteen symbols at a time: without a marker among them (most, once a chunk's output
     // is past its first references to the window) a plain narrowing, in SSE2 where there
-    // is SSE2; else a branch-free pick per symbol (a literal's index, below 256, is a
-    // valid one too).
+    // is SSE2; else symbol by symbol.
     for (; i + 16 <= n; i += 16) {
 #if defined(__SSE2__)
       const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
@@ -87,11 +88,7 @@ void replace_markers(Job& job) {
         continue;
       }
 #endif
-      for (size_t k = 0; k < 16; ++k) {
-        const uint16_t sym = in[i + k];
-        const uint8_t from_window = prior[sym & (kMarker - 1)];
-        piece[i + k] = sym & kMarker ? from_window : static_cast<uint8_t>(sym);
-      }
+      for (size_t k = 0; k < 16; ++k) piece[i + k] = resolved(in[i + k], job.prior);
     }
     for (; i < n; ++i) piece[i] = resolved(in[i], job.prior);
     std::memcpy(out + done, piece, n);
@@ -110,7 +107,7 @@ class ParallelMember {
         cfg_(speculate_config()),
         chunk_bytes_(chunk_bytes_for(cfg_, threads)),
         base_(in.consumed()),
-        positional_(in.source().read_at(0, nullptr, 0).has_value()),
+        positional_(in.source().reads_at_offsets()),
         max_inflight_(2 * threads),
         threads_(threads),
         todo_(2 * threads) {}

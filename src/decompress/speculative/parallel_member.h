@@ -20,7 +20,8 @@ struct SpeculateConfig {
   // Use the path from this many threads on. Not at 2: on the 2-core machine of
   // docs/design.md, -p 2 was slower than ISA-L alone (the figures are there).
   unsigned min_threads = 3;
-  // Compressed bytes per chunk; 0: by the thread count (chunk_bytes_for()).
+  // Compressed bytes per chunk; 0: by the thread count (chunk_bytes_for()), lowered for
+  // members whose ratio would overflow max_chunk_output (parallel_member.cpp).
   size_t chunk_bytes = 0;
   size_t max_chunk_output = size_t(48) << 20;
   bool enabled = true;
