@@ -8,7 +8,11 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   // 2 MiB blocks: the dictionary lost at each block start costs under 0.2% there, and
   // even 100 MB spread over 48 blocks keeps 16 threads busy.
   p.block_size = block_size ? block_size : size_t(2) << 20;
-  // libdeflate levels tried per rigz level, cheapest first (docs/design.md).
+  // Codecs tried per rigz level, cheapest first (docs/design.md). I2 and I3 are ISA-L's
+  // levels 2 and 3, 3-5x and 1.3-2x the speed of the libdeflate level that would
+  // otherwise serve; the sample takes them only where they match zlib's size (source
+  // code and FASTQ at levels 1-2, source code at 3, not logs or binaries, where they are
+  // 3-6% larger).
   //  0: stored blocks, as pigz -0.  1: libdeflate 1 is smaller than zlib 1 everywhere.
   //  2-4: zlib 2-4 run nearly as fast as zlib 1, so these start low (libdeflate 1 matches
   //  zlib 2 on text, not on binaries; at level 3 the sample would take it on logs, where
@@ -19,12 +23,25 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   //  7, where zlib 7 is as slow as 9 on FASTQ.  10-12: beyond zlib; pigz -11 is zopfli,
   //  30-60x slower than libdeflate 12 for output within +0.8% of it; -12 trades
   //  parallelism for a little more ratio with 8 MiB blocks.
-  static const std::vector<int> kCandidates[13] = {{0},    {1},    {1, 2, 3},     {2, 3, 4},     {3, 4, 5},
-                                                   {5, 6}, {6, 7}, {7, 8, 9, 10}, {7, 8, 9, 10}, {7, 8, 9, 10},
-                                                   {10},   {12},   {12}};
+  using L = Codec::Library;
+  constexpr Codec I2{L::isal, 2}, I3{L::isal, 3};
+  auto D = [](int l) { return Codec{L::libdeflate, l}; };
+  static const std::vector<Codec> kCandidates[13] = {{D(0)},
+                                                     {I2, D(1)},
+                                                     {I2, D(1), D(2), D(3)},
+                                                     {I3, D(2), D(3), D(4)},
+                                                     {D(3), D(4), D(5)},
+                                                     {D(5), D(6)},
+                                                     {D(6), D(7)},
+                                                     {D(7), D(8), D(9), D(10)},
+                                                     {D(7), D(8), D(9), D(10)},
+                                                     {D(7), D(8), D(9), D(10)},
+                                                     {D(10)},
+                                                     {D(12)},
+                                                     {D(12)}};
   p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
-  p.sample = level >= 2 && level <= 9;
-  p.uneven = p.sample && p.candidates.back() - p.candidates.front() >= 3;
+  p.sample = level >= 1 && level <= 9;
+  p.uneven = level >= 7 && level <= 9;  // libdeflate 7 to 10: 4-5x apart
   if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
   return p;
 }

@@ -2,27 +2,33 @@
 // one table.
 //
 // Every level writes independent blocks, each a gzip member of its own with its size
-// in the header (docs/formats.md). A block is compressed by the first libdeflate level
-// of `candidates` whose output, on a sample of the block, is no larger than zlib's at
-// the requested level (with `margin` of slack), or by a mix of it and the cheapest one
-// (block_compressor.cpp); if none is, by the strongest candidate (zlib itself for blocks
-// small enough to be their own sample). So the
-// output tracks zlib's (pigz's) size at the speed of the cheapest libdeflate level that
-// matches it for that kind of data: no single fixed level does (text, binaries and
-// FASTQ need different ones).
+// in the header (docs/formats.md). A block is compressed by the first codec of
+// `candidates` (an ISA-L or libdeflate level) whose output, on a sample of the block, is
+// no larger than zlib's at the requested level (with `margin` of slack), or by a mix of
+// it and the cheapest one (block_compressor.cpp); if none is, by the strongest candidate
+// (zlib itself for blocks small enough to be their own sample). So the output tracks
+// zlib's (pigz's) size at the speed of the cheapest codec that matches it for that kind
+// of data: no single fixed one does (text, binaries and FASTQ need different ones).
 #pragma once
 #include <cstddef>
 #include <vector>
 
 namespace rigz {
 
+// One deflate encoder at one of its levels.
+struct Codec {
+  enum class Library { isal, libdeflate } library;
+  int level;
+  bool operator==(const Codec&) const = default;
+};
+
 struct CompressionPlan {
-  int zlib_level;               // the reference (and fallback) level
-  std::vector<int> candidates;  // libdeflate levels, cheapest first
-  bool sample = true;           // false: candidates[0] always (it beats zlib everywhere)
-  double margin = 0.004;        // accepted size excess over zlib on the sample
-  double mix_margin = -0.003;   // target of a mix of two levels (block_compressor.cpp)
-  bool uneven = false;          // blocks may take very unequal times (candidates 7 to 10)
+  int zlib_level;                 // the reference (and fallback) level
+  std::vector<Codec> candidates;  // cheapest first
+  bool sample = true;             // false: candidates[0] always (it beats zlib everywhere)
+  double margin = 0.004;          // accepted size excess of libdeflate over zlib on the sample
+  double mix_margin = -0.003;     // target of a mix of two codecs (block_compressor.cpp)
+  bool uneven = false;            // blocks may take very unequal times (libdeflate 7 to 10)
   size_t block_size;
 };
 
