@@ -4,11 +4,12 @@
 // Every level writes independent blocks, each a gzip member of its own with its size
 // in the header (docs/formats.md). A block is compressed by the first codec of
 // `candidates` (an ISA-L or libdeflate level) whose output, on a sample of the block, is
-// no larger than zlib's at the requested level (with `margin` of slack), or by a mix of
-// it and the cheapest one (block_compressor.cpp); if none is, by the strongest candidate
-// (zlib itself for blocks small enough to be their own sample). So the output tracks
-// zlib's (pigz's) size at the speed of the cheapest codec that matches it for that kind
-// of data: no single fixed one does (text, binaries and FASTQ need different ones).
+// no larger than zlib's at the requested level (with `margin` of slack for libdeflate),
+// or by a mix of it and the cheapest libdeflate level (block_compressor.cpp); if none
+// is, by the strongest candidate (zlib itself for blocks small enough to be their own
+// sample). So the output tracks zlib's (pigz's) size at the speed of the cheapest codec
+// that matches it for that kind of data: no single fixed one does (text, binaries and
+// FASTQ need different ones).
 #pragma once
 #include <cstddef>
 #include <vector>
