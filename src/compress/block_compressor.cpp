@@ -15,14 +15,12 @@
 namespace rigz {
 namespace {
 
-// The sample: eight pieces, one from the middle of each eighth of the block, side by
-// side (CompressionPlan::sample_bytes in all). Blocks of binaries change character
-// within 2 MiB, and one 64 KiB piece from the middle misled: ISA-L, taken where its
-// sample was within 0.4% of zlib's size, was 2.8% larger on those blocks of
-// binaries.tar at level 1, 0.0% with eight pieces.
+// The sample: eight pieces of 8 KiB, one from the middle of each eighth of the block,
+// side by side. Blocks of binaries change character within 2 MiB, and one 64 KiB piece
+// from the middle misled: ISA-L, taken where its sample was within 0.4% of zlib's size,
+// was 2.8% larger on those blocks of binaries.tar at level 1, 0.0% with eight pieces.
 constexpr size_t kSamplePieces = 8;
-// Blocks up to this size are their own sample.
-constexpr size_t kWholeSample = 128 * 1024;
+constexpr size_t kSampleSize = 64 * 1024;
 
 class AdaptiveBlockCompressor : public BlockCompressor {
  public:
@@ -37,9 +35,9 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   void compress(const uint8_t* data, size_t len, uint64_t seq, std::vector<uint8_t>& out) override {
     if (!plan_.sample) return compress_with(plan_.candidates.front(), data, len, out);
     // A small block is its own sample (and its trial output then the result itself).
-    const bool whole = len <= kWholeSample;
+    const bool whole = len <= 2 * kSampleSize;
     const uint8_t* sample = whole ? data : take_sample(data, len);
-    const size_t sample_len = whole ? len : plan_.sample_bytes;
+    const size_t sample_len = whole ? len : kSampleSize;
     deflate_zlib(sample, sample_len, trial_zlib_);
     // Incompressible (random, already compressed): every level stores it; the fastest
     // libdeflate level still finds whatever the rest of the block holds.
@@ -77,8 +75,8 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 
  private:
   const uint8_t* take_sample(const uint8_t* data, size_t len) {
-    const size_t piece = plan_.sample_bytes / kSamplePieces;
-    if (sample_.empty()) sample_.resize(plan_.sample_bytes);
+    constexpr size_t piece = kSampleSize / kSamplePieces;
+    if (sample_.empty()) sample_.resize(kSampleSize);
     for (size_t i = 0; i < kSamplePieces; ++i)
       std::memcpy(&sample_[i * piece], data + (2 * i + 1) * len / (2 * kSamplePieces) - piece / 2, piece);
     return sample_.data();

@@ -42,11 +42,6 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
   p.sample = level >= 1 && level <= 9;
   p.uneven = level >= 7 && level <= 9;  // libdeflate 7 to 10: 4-5x apart
-  // At 7-9 a 32 KiB sample (eight 4 KiB pieces) costs half as much and chose as well or
-  // better: 5-15% less CPU, sizes against pigz equal or smaller (docs/design.md). At 4
-  // it chose stronger levels (10% more CPU), at 1-3 it let ISA-L into more blocks of
-  // binaries (level 1: 1.0016x pigz against 0.9985x).
-  if (p.uneven) p.sample_bytes = 32 * 1024;
   if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
   return p;
 }

@@ -24,13 +24,12 @@ struct Codec {
 };
 
 struct CompressionPlan {
-  int zlib_level;                   // the reference (and fallback) level
-  std::vector<Codec> candidates;    // cheapest first
-  bool sample = true;               // false: candidates[0] always (it beats zlib everywhere)
-  double margin = 0.004;            // accepted size excess of libdeflate over zlib on the sample
-  double mix_margin = -0.003;       // target of a mix of two codecs (block_compressor.cpp)
-  size_t sample_bytes = 64 * 1024;  // sampled from each block larger than 128 KiB
-  bool uneven = false;              // blocks may take very unequal times (libdeflate 7 to 10)
+  int zlib_level;                 // the reference (and fallback) level
+  std::vector<Codec> candidates;  // cheapest first
+  bool sample = true;             // false: candidates[0] always (it beats zlib everywhere)
+  double margin = 0.004;          // accepted size excess of libdeflate over zlib on the sample
+  double mix_margin = -0.003;     // target of a mix of two codecs (block_compressor.cpp)
+  bool uneven = false;            // blocks may take very unequal times (libdeflate 7 to 10)
   size_t block_size;
 };
 
