@@ -32,7 +32,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     if (zlib_ready_) deflateEnd(&zlib_);
   }
 
-  void compress(const uint8_t* data, size_t len, uint64_t seq, std::vector<uint8_t>& out) override {
+  void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) override {
     if (!plan_.sample) return compress_with(plan_.candidates.front(), data, len, out);
     // A small block is its own sample (and its trial output then the result itself).
     const bool whole = len <= 2 * kSampleSize;
@@ -106,7 +106,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   }
 
   // Appends a complete raw deflate stream of `data` to `out`.
-  void compress_with(Codec codec, const uint8_t* data, size_t len, std::vector<uint8_t>& out) {
+  void compress_with(Codec codec, const uint8_t* data, size_t len, ByteBuffer& out) {
     if (codec.library == Codec::Library::isal) return deflate_isal(codec.level, data, len, out);
     libdeflate_compressor* c = libdeflate(codec.level);
     const size_t start = out.size();
@@ -116,7 +116,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     out.resize(start + n);
   }
 
-  void deflate_isal(int level, const uint8_t* data, size_t len, std::vector<uint8_t>& out) {
+  void deflate_isal(int level, const uint8_t* data, size_t len, ByteBuffer& out) {
     std::vector<uint8_t>& work = isal_level_buffers_[level];  // ISA-L's hash tables
     if (work.empty()) work.resize(level == 3 ? ISAL_DEF_LVL3_DEFAULT : ISAL_DEF_LVL2_DEFAULT);
     // Stateless compression falls back to stored blocks (5 bytes per 64 KiB) where the
@@ -139,7 +139,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   }
 
   // A complete raw deflate stream of `data`, replacing the contents of `out`.
-  void deflate_zlib(const uint8_t* data, size_t len, std::vector<uint8_t>& out) {
+  void deflate_zlib(const uint8_t* data, size_t len, ByteBuffer& out) {
     if (!zlib_ready_) {
       if (deflateInit2(&zlib_, plan_.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw Error(Error::Kind::resource, "zlib: out of memory");
@@ -169,7 +169,8 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   z_stream zlib_{};
   bool zlib_ready_ = false;
   std::map<int, std::vector<uint8_t>> isal_level_buffers_;
-  std::vector<uint8_t> sample_, trial_, trial_zlib_;
+  std::vector<uint8_t> sample_;
+  ByteBuffer trial_, trial_zlib_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compress/plan.h"
+#include "io/big_buffer.h"
 
 namespace rigz {
 
@@ -15,7 +16,7 @@ class BlockCompressor {
   virtual ~BlockCompressor() = default;
   // Appends the raw deflate stream (ending with a final block) of [data, data+len),
   // the block numbered `seq` (from 0) of its input.
-  virtual void compress(const uint8_t* data, size_t len, uint64_t seq, std::vector<uint8_t>& out) = 0;
+  virtual void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) = 0;
 };
 
 std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan);

@@ -60,7 +60,7 @@ struct Job {
   BigArray<uint8_t> in;
   size_t len = 0;     // block bytes
   bool last = false;  // no block follows (a worker's short read, or the serial reader's end)
-  std::vector<uint8_t> out;
+  ByteBuffer out;
   uint32_t crc = 0;
 };
 
