@@ -38,6 +38,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     const bool whole = len <= 2 * kSampleSize;
     const uint8_t* sample = whole ? data : take_sample(data, len);
     const size_t sample_len = whole ? len : kSampleSize;
+    trial_zlib_.clear();
     deflate_zlib(sample, sample_len, trial_zlib_);
     // Incompressible (random, already compressed): every level stores it; the fastest
     // libdeflate level still finds whatever the rest of the block holds.
@@ -65,12 +66,19 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       return;
     }
     // No candidate met zlib's size on the sample. A small block's sample is the block, so
-    // zlib's output is the answer. A larger block takes the strongest candidate: on whole
-    // blocks it is smaller than zlib at that level on every corpus file (docs/design.md),
-    // so the sample misled, and zlib is 1.5-2x slower (FASTQ at level 6 took zlib in one
-    // block in four this way).
-    if (!whole) return compress_with(plan_.candidates.back(), data, len, out);
-    out.insert(out.end(), trial_zlib_.begin(), trial_zlib_.end());
+    // zlib's output is the answer. A larger block takes the strongest candidate where it
+    // was within 2% of zlib: on whole blocks that is smaller than zlib on every corpus
+    // file (docs/design.md), so the sample misled, and zlib is 1.5-2x slower (FASTQ at
+    // level 6 took zlib in one block in four this way, its samples at most 0.8% over;
+    // binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one block). Further off, the sample
+    // is right: text of a small vocabulary is 2.7-3.6% over with libdeflate 6-7 against
+    // zlib 5-6, and with those blocks rigz -6 was 2.2% larger than pigz -6.
+    if (whole)
+      out.insert(out.end(), trial_zlib_.begin(), trial_zlib_.end());
+    else if (static_cast<double>(trial_.size()) <= zlib_size * 1.02)
+      compress_with(plan_.candidates.back(), data, len, out);
+    else
+      deflate_zlib(data, len, out);
   }
 
  private:
@@ -138,7 +146,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     out.resize(start + s.total_out);
   }
 
-  // A complete raw deflate stream of `data`, replacing the contents of `out`.
+  // Appends a complete raw deflate stream of `data` to `out`.
   void deflate_zlib(const uint8_t* data, size_t len, ByteBuffer& out) {
     if (!zlib_ready_) {
       if (deflateInit2(&zlib_, plan_.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -146,11 +154,12 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       zlib_ready_ = true;
     }
     deflateReset(&zlib_);
-    out.resize(deflateBound(&zlib_, static_cast<uLong>(len)));
+    const size_t start = out.size();
+    out.resize(start + deflateBound(&zlib_, static_cast<uLong>(len)));
     zlib_.next_in = const_cast<Bytef*>(data);
     zlib_.avail_in = static_cast<uInt>(len);
-    zlib_.next_out = out.data();
-    zlib_.avail_out = static_cast<uInt>(out.size());
+    zlib_.next_out = out.data() + start;
+    zlib_.avail_out = static_cast<uInt>(out.size() - start);
     if (deflate(&zlib_, Z_FINISH) != Z_STREAM_END) throw Error(Error::Kind::resource, "zlib: deflate failed");
     out.resize(out.size() - zlib_.avail_out);
   }

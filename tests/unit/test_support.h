@@ -44,6 +44,24 @@ inline Bytes make_data(size_t size, unsigned seed, unsigned random_pct = 30) {
   return out;
 }
 
+// Like make_data, but the same mixture at every scale: random runs of at most 64 bytes
+// between words (make_data's runs of up to 4 KiB make a block's sample unlike its whole).
+inline Bytes make_uniform_data(size_t size, unsigned seed, unsigned random_pct) {
+  const Bytes words = make_data(64 * 1024, seed, 0);
+  std::mt19937_64 rng(seed);
+  Bytes out;
+  out.reserve(size);
+  while (out.size() < size) {
+    if (rng() % 100 < random_pct) {
+      for (size_t n = 1 + rng() % 64; n > 0 && out.size() < size; --n) out.push_back(static_cast<uint8_t>(rng()));
+    } else {
+      const size_t at = rng() % (words.size() - 64), n = 1 + rng() % 64;
+      for (size_t i = at; i < at + n && out.size() < size; ++i) out.push_back(words[i]);
+    }
+  }
+  return out;
+}
+
 inline Bytes compress(const Bytes& in, const CompressOptions& opts, CompressResult* result = nullptr) {
   MemoryInput input(in.data(), in.size());
   MemoryOutput output;
