@@ -6,6 +6,7 @@
 // pages (MADV_HUGEPAGE; Linux's default THP mode, `madvise`, uses them only when asked):
 // a buffer of tens of MB touched once took thousands of page faults with 4 KiB pages
 // (28,340 for 50 MB of FASTQ in the speculative path on the 2-core VM, 5,153 with this).
+// ByteBuffer, below, is the growable kind: a vector whose resize() does not zero.
 #pragma once
 #include <cstddef>
 #include <cstdint>
