@@ -6,10 +6,10 @@
 // `candidates` (an ISA-L or libdeflate level) whose output, on a sample of the block, is
 // no larger than zlib's at the requested level (with `margin` of slack for libdeflate),
 // or by a mix of it and the cheapest libdeflate level (block_compressor.cpp); if none
-// is, by the strongest candidate (zlib itself for blocks small enough to be their own
-// sample). So the output tracks zlib's (pigz's) size at the speed of the cheapest codec
-// that matches it for that kind of data: no single fixed one does (text, binaries and
-// FASTQ need different ones).
+// is, by the strongest candidate where its sample was within 2% of zlib's, else by zlib
+// itself (as are blocks small enough to be their own sample). So the output tracks
+// zlib's (pigz's) size at the speed of the cheapest codec that matches it for that kind
+// of data: no single fixed one does (text, binaries and FASTQ need different ones).
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -20,7 +20,6 @@ namespace rigz {
 struct Codec {
   enum class Library { isal, libdeflate } library;
   int level;
-  bool operator==(const Codec&) const = default;
 };
 
 struct CompressionPlan {
