@@ -84,8 +84,7 @@ class Pipeline {
   // 1.9 ms, gzip 1.1 ms: what is left is the start-up of a C++ program and its libraries).
   CompressResult run(InputStream& in) {
     in_ = &in;
-    Job* first = next_job(0);
-    first->len = in.read(first->in.get(), plan_.block_size);
+    Job* first = read_first_block(in);
     if (first->len < plan_.block_size) {
       first->last = true;
       compress_block(*make_block_compressor(plan_), *first);
@@ -126,6 +125,26 @@ class Pipeline {
     if (!job->in) job->in = make_big_array<uint8_t>(plan_.block_size);
     job->seq = seq;
     job->read_by_worker = false;
+    return job;
+  }
+
+  // Block 0, read in two steps: its first 64 KiB into a buffer of that size, and only if
+  // more follows into a whole block. A small input then never touches a block buffer,
+  // whose 2 MiB huge page was cleared on its first byte: 0.5 ms of system time, a fifth
+  // of compressing a 10 KB file (hyperfine, 2-core VM).
+  Job* read_first_block(InputStream& in) {
+    constexpr size_t kSmall = 64 * 1024;
+    auto slot = free_.pop();  // the pool is full: never empty here
+    Job* job = *slot;
+    const size_t small = std::min(kSmall, plan_.block_size);
+    job->in = make_big_array<uint8_t>(small);
+    job->len = in.read(job->in.get(), small);
+    if (job->len == small && small < plan_.block_size) {
+      BigArray<uint8_t> block = make_big_array<uint8_t>(plan_.block_size);
+      std::memcpy(block.get(), job->in.get(), small);
+      job->in = std::move(block);
+      job->len += in.read(job->in.get() + small, plan_.block_size - small);
+    }
     return job;
   }
 

@@ -46,11 +46,15 @@ class InputWindow {
       pos_ = 0;
     }
     if (end_ == capacity_) regrow(capacity_ * 2, 0);
-    size_t got = in_.read(buf_.get() + end_, capacity_ - end_);
-    if (got == 0) eof_ = true;
+    const size_t room = capacity_ - end_;
+    const size_t got = in_.read(buf_.get() + end_, room);
+    if (got < room) eof_ = true;  // a short read is the end (InputStream::read)
     end_ += got;
     return got > 0;
   }
+
+  // Whether the input has ended: all that is left of it is in the window.
+  bool ended() const { return eof_; }
 
   // Puts n bytes back in front of the unconsumed ones (bytes that were consumed but are
   // to be read again: the trailer ISA-L had buffered, members handed back by the

@@ -1,10 +1,10 @@
 #!/bin/bash
-# Round trips: every level and thread count over sizes around the 32 KiB window and
-# the 128 KiB block, plus a few MiB; output identical whatever the thread count, and
-# readable by gzip and pigz.
+# Round trips: every level and thread count over sizes around the 32 KiB window, the
+# compressor's 64 KiB first read and the 128 KiB sample limit, plus a few MiB; output
+# identical whatever the thread count, and readable by gzip and pigz.
 source "$(dirname "$0")/lib.sh" "$@"
 
-SIZES="0 1 32767 32768 32769 131071 131072 131073 3145728"
+SIZES="0 1 32767 32768 32769 65536 65537 131071 131072 131073 3145728"
 THREADS="1 2 4 8"
 
 group "inputs"

@@ -131,6 +131,25 @@ TEST(InputWindow, SkipGoesPastWhatIsBuffered) {
   }
 }
 
+TEST(InputWindow, EndedOnlyOnceTheInputHasEnded) {
+  for (size_t len : {0u, 3000u, 4096u, 10000u}) {
+    SCOPED_TRACE(len);
+    const auto data = counting_bytes(len);
+    TempFile f(data);
+    FdInput in(f.fd());
+    InputWindow w(in, 4096);
+    w.refill();
+    // A read that fills less than asked is the end (InputStream::read), so a small input
+    // is known whole after one refill; a full read says nothing yet.
+    EXPECT_EQ(w.ended(), len < 4096);
+    EXPECT_EQ(w.size(), std::min<size_t>(len, 4096));
+    w.consume(w.size());
+    while (w.refill()) w.consume(w.size());
+    EXPECT_TRUE(w.ended());
+    EXPECT_EQ(w.consumed(), len);
+  }
+}
+
 // An output that records what it is given.
 class Recorder : public OutputStream {
  public:
