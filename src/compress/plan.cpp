@@ -8,11 +8,13 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   // 2 MiB blocks: the dictionary lost at each block start costs under 0.2% there, and
   // even 100 MB spread over 48 blocks keeps 16 threads busy.
   p.block_size = block_size ? block_size : size_t(2) << 20;
-  // Codecs tried per rigz level, cheapest first (docs/design.md). I2 and I3 are ISA-L's
-  // levels 2 and 3, 3-5x and 1.3-2x the speed of the libdeflate level that would
-  // otherwise serve; the sample takes them only where they match zlib's size (source
-  // code and FASTQ at levels 1-2, source code at 3, not logs or binaries, where they are
-  // 3-6% larger).
+  // Codecs tried per rigz level, cheapest first (docs/design.md). I2 is ISA-L's level 2,
+  // 3-5x the speed of the libdeflate level that would otherwise serve; the sample takes it
+  // only where it matches zlib's size (source code and FASTQ, not logs or binaries, where
+  // it is 3-6% larger). ISA-L's level 3 is not used: its output differs with the CPU
+  // (AVX-512 or not: rigz -3 of linux-src.tar had other bytes on a Xeon than on the
+  // 2-core VM), and rigz's output must not, so that builds are reproducible; levels 1 and 2
+  // and every libdeflate and zlib level gave the same bytes on both.
   //  0: stored blocks, as pigz -0.  1: libdeflate 1 is smaller than zlib 1 everywhere.
   //  2-4: zlib 2-4 run nearly as fast as zlib 1, so these start low (libdeflate 1 matches
   //  zlib 2 on text, not on binaries; at level 3 the sample would take it on logs, where
@@ -24,12 +26,12 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   //  30-60x slower than libdeflate 12 for output within +0.8% of it; -12 trades
   //  parallelism for a little more ratio with 8 MiB blocks.
   using L = Codec::Library;
-  constexpr Codec I2{L::isal, 2}, I3{L::isal, 3};
+  constexpr Codec I2{L::isal, 2};
   auto D = [](int l) { return Codec{L::libdeflate, l}; };
   static const std::vector<Codec> kCandidates[13] = {{D(0)},
                                                      {I2, D(1)},
                                                      {I2, D(1), D(2), D(3)},
-                                                     {I3, D(2), D(3), D(4)},
+                                                     {D(2), D(3), D(4)},
                                                      {D(3), D(4), D(5)},
                                                      {D(5), D(6)},
                                                      {D(6), D(7)},

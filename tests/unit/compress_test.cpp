@@ -98,8 +98,8 @@ TEST(Compress, SeveralMebibytes) {
 
 TEST(Compress, IncompressibleData) {
   // Random data makes deflate emit stored blocks: the output must fit the buffer it sized.
-  // Blocks of 32 KiB are their own sample, so every candidate codec (ISA-L at levels 1-3)
-  // compresses them in full.
+  // Blocks of 32 KiB go to zlib (they are their own sample), of 1 MiB to ISA-L 1 (their
+  // sample is incompressible).
   Bytes data = test::make_data(3 * 1024 * 1024 + 5, 99, 100);
   for (int level : {1, 2, 3, 6, 9}) {
     for (size_t block : {size_t(32768), size_t(1 << 20)}) {
@@ -107,6 +107,24 @@ TEST(Compress, IncompressibleData) {
       Bytes gz = check_round_trip(data, opts(level, 2, block));
       EXPECT_LT(gz.size(), data.size() + data.size() / 100 + 1024);
     }
+  }
+}
+
+// Blocks that are random but where the sample looks: text at the eight places the sample
+// takes (block_compressor.cpp), so that the codec the sample picks (ISA-L 2 or a libdeflate
+// level) stores nearly all of a block, and must size its output for that.
+TEST(Compress, IncompressibleBlocksBehindACompressibleSample) {
+  constexpr size_t kBlock = 1 << 20, kPiece = 8 * 1024;
+  Bytes data = test::make_data(3 * kBlock, 98, 100);
+  const Bytes text = test::make_data(8 * kPiece, 97, 0);
+  for (size_t block = 0; block < 3; ++block)
+    for (size_t i = 0; i < 8; ++i)
+      std::copy_n(text.begin() + i * kPiece, kPiece,
+                  data.begin() + block * kBlock + (2 * i + 1) * kBlock / 16 - kPiece / 2);
+  for (int level : {1, 2, 3, 6, 9}) {
+    SCOPED_TRACE(level);
+    Bytes gz = check_round_trip(data, opts(level, 2, kBlock));
+    EXPECT_LT(gz.size(), data.size() + data.size() / 100 + 1024);
   }
 }
 
