@@ -87,7 +87,7 @@ class Pipeline {
     Job* first = read_first_block(in);
     if (first->len < plan_.block_size) {
       first->last = true;
-      compress_block(*make_block_compressor(plan_), *first);
+      compress_block(*make_block_compressor(plan_), *first, /*indexed=*/false);
       emit(*first);
       return result_;
     }
@@ -232,20 +232,25 @@ class Pipeline {
     }
   }
 
-  void compress_block(BlockCompressor& compressor, Job& job) {
+  void compress_block(BlockCompressor& compressor, Job& job, bool indexed = true) {
     job.crc = crc32_update(0, job.in.get(), job.len);
-    compress_member(compressor, job);
+    compress_member(compressor, job, indexed);
   }
 
-  // A whole gzip member for the block, with its size in an FEXTRA "RZ" subfield so
-  // that a decompressor can find the next member without inflating this one. The
-  // first member carries the name and time of the input.
-  void compress_member(BlockCompressor& compressor, Job& job) {
+  // A whole gzip member for the block, `indexed` with its size in an FEXTRA "RZ" subfield
+  // so that a decompressor can find the next member without inflating this one. An input
+  // of one block (smaller than a block: the same for every thread count) is one member
+  // with nothing to find after it, so it goes without: the 12 bytes were 39% of a 100-byte
+  // file's output, and a file of up to 128 KiB (zlib alone, block_compressor.cpp) then
+  // comes out as pigz writes it. The first member carries the name and time of the input.
+  void compress_member(BlockCompressor& compressor, Job& job, bool indexed) {
     GzipHeader h = job.seq == 0 ? opts_.header : GzipHeader{};
     h.xfl = gzip_xfl_for_level(opts_.level);
-    h.has_extra = true;
     const size_t size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
-    h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
+    if (indexed) {
+      h.has_extra = true;
+      h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
+    }
     const std::vector<uint8_t> header = write_gzip_header(h);
     job.out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
     const size_t header_len = job.out.size();
@@ -254,8 +259,9 @@ class Pipeline {
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
     const uint32_t total = static_cast<uint32_t>(job.out.size());
-    for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
-    if (h.has_hcrc) {  // the header CRC covers the size just written
+    if (indexed)
+      for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
+    if (h.has_hcrc && indexed) {  // the header CRC covers the size just written
       const uint32_t c = crc32_update(0, job.out.data(), header_len - 2);
       job.out[header_len - 2] = static_cast<uint8_t>(c);
       job.out[header_len - 1] = static_cast<uint8_t>(c >> 8);

@@ -286,6 +286,41 @@ TEST(Compress, HeaderFieldsAreWritten) {
   EXPECT_EQ(dr.first_header.xfl, 2);
 }
 
+// An input of one block is one member without the RZ subfield, as gzip and pigz write it;
+// a larger one is a member per block, each with RZ holding the member's size
+// (docs/formats.md).
+TEST(Compress, MembersAreIndexedWhenThereAreSeveral) {
+  for (size_t size : {size_t(0), size_t(1000), size_t(128 * 1024 - 1)}) {
+    SCOPED_TRACE(size);
+    const Bytes gz = test::compress(test::make_data(size, 23), opts(6, 2));
+    GzipHeader h;
+    size_t used = 0;
+    ASSERT_EQ(parse_gzip_header(gz.data(), gz.size(), h, used), HeaderStatus::ok);
+    EXPECT_FALSE(h.has_extra);
+  }
+  const Bytes data = test::make_data(3 * 128 * 1024 + 5, 24);
+  for (unsigned threads : {1u, 4u}) {
+    SCOPED_TRACE(threads);
+    const Bytes gz = test::compress(data, opts(6, threads));
+    size_t at = 0, members = 0;
+    while (at < gz.size()) {
+      GzipHeader h;
+      size_t used = 0;
+      ASSERT_EQ(parse_gzip_header(gz.data() + at, gz.size() - at, h, used), HeaderStatus::ok);
+      ASSERT_TRUE(h.has_extra);
+      ASSERT_EQ(h.extra.size(), 8u);
+      EXPECT_EQ(h.extra[0], 'R');
+      EXPECT_EQ(h.extra[1], 'Z');
+      const uint32_t size = h.extra[4] | h.extra[5] << 8 | h.extra[6] << 16 | uint32_t(h.extra[7]) << 24;
+      ASSERT_GT(size, used);
+      at += size;
+      ++members;
+    }
+    EXPECT_EQ(at, gz.size());
+    EXPECT_EQ(members, 4u);
+  }
+}
+
 TEST(Compress, RoundTripMatrix) {
   // A sweep over sizes around the block boundaries and option combinations.
   const size_t k = 1024;
