@@ -132,12 +132,13 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libdeflate-dev, libisal-dev, zlib1
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "parallel gzip library: headers, static and shared library
 The C++20 (rigz/rigz.hpp) and C (rigz/rigz.h) API of rigz, with a pkg-config file (rigz)
 and a CMake package (find_package(rigz), targets rigz::rigz and rigz::shared).")
-# The libraries the binaries load (libdeflate0, libisal2, zlib1g, libc6, libstdc++6, ...),
-# with their versions, from dpkg-shlibdeps when it is there.
+# The libraries the binaries load, with their versions, from dpkg-shlibdeps when it is there;
+# the program links libstdc++ and libdeflate statically (CMakeLists.txt), so it loads ISA-L,
+# zlib and libc.
 find_program(RIGZ_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(RIGZ_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
-  set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libdeflate0, libisal2, zlib1g, libc6, libstdc++6, libgcc-s1")
+  set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libisal2, zlib1g, libc6")
 endif()
 include(CPack)

@@ -89,7 +89,8 @@ class Pipeline {
       first->last = true;
       // One block, one codec decision: no other blocks' to average the sample's error out,
       // so no margin over zlib's size, and no ISA-L, whose error on blocks of binaries is up
-      // to +3% where the sample said it matched zlib (docs/design.md, "Known limit").
+      // to +3% where the sample said it matched zlib (docs/design.md, "Inputs of one
+      // block"). Every level keeps a libdeflate candidate (plan.cpp).
       CompressionPlan one_block = plan_;
       one_block.margin = 0;
       std::erase_if(one_block.candidates, [](Codec c) { return c.library == Codec::Library::isal; });

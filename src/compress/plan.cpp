@@ -15,14 +15,15 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   // sample's error (+-3% per block) let it into blocks where it was 1-3% over (one block of
   // source code alone: 1.03x pigz -2). ISA-L's level 3 is not used: its output differs with
   // the CPU (AVX-512 or not: rigz -3 of linux-src.tar had other bytes on a Xeon than on the
-  // 2-core VM), and rigz's output must not, so that builds are reproducible; levels 1 and 2
-  // and every libdeflate and zlib level gave the same bytes on both.
+  // 2-core VM), and rigz's output must not, so that builds are reproducible; ISA-L's levels
+  // 1 and 2 and every libdeflate and zlib level gave the same bytes on both. Every level
+  // has a libdeflate candidate: an input of one block goes without ISA-L (compress.cpp).
   //  0: stored blocks, as pigz -0.  1: libdeflate 1 is smaller than zlib 1 everywhere.
   //  2-4: zlib 2-4 run nearly as fast as zlib 1, so these start low (libdeflate 1 matches
   //  zlib 2 on text, not on binaries, hence no margin at level 2: a block of binaries whose
   //  sample had it 0.16% over zlib 2 came out 2% over; at level 3 the sample would take it
-  //  on logs, where it ends up 0.8% larger than pigz -3).  5: not 4, which the sample takes on logs for
-  //  output 1% larger than pigz -5.  6: libdeflate 8 is slower than zlib 6 on FASTQ.
+  //  on logs, where it ends up 0.8% larger than pigz -3).  5: not 4, which the sample takes
+  //  on logs for output 1% larger than pigz -5.  6: libdeflate 8 is slower than zlib 6 on FASTQ.
   //  7-9: libdeflate 7 matches zlib 9 on logs, where 8 and 9 are slower than zlib itself;
   //  source code needs 8, FASTQ 10 (in a mix with 7, block_compressor.cpp), also at level
   //  7, where zlib 7 is as slow as 9 on FASTQ.  10-12: beyond zlib; pigz -11 is zopfli,
