@@ -247,9 +247,9 @@ class Pipeline {
   // A whole gzip member for the block, `indexed` with its size in an FEXTRA "RZ" subfield
   // so that a decompressor can find the next member without inflating this one. An input
   // of one block (smaller than a block: the same for every thread count) is one member
-  // with nothing to find after it, so it goes without: the 12 bytes were 39% of a 100-byte
-  // file's output, and a file of up to 128 KiB (zlib alone, block_compressor.cpp) then
-  // comes out as pigz writes it. The first member carries the name and time of the input.
+  // with nothing to find after it, so it goes without (10 bytes: XLEN and the subfield),
+  // and a file of up to 128 KiB (zlib alone, block_compressor.cpp) then comes out as pigz
+  // writes it. The first member carries the name and time of the input.
   void compress_member(BlockCompressor& compressor, Job& job, bool indexed) {
     GzipHeader h = job.seq == 0 ? opts_.header : GzipHeader{};
     h.xfl = gzip_xfl_for_level(opts_.level);
