@@ -3,7 +3,8 @@
 # one 2 MiB block, so each is one codec decision) out of every corpus file at a few offsets,
 # compresses each with rigz and `pigz -p 2` at each level, and prints the largest and the
 # smallest ratio rigz / pigz per file and level. A whole file averages its blocks' decisions;
-# a window shows how far one decision can miss (docs/design.md, "Known limit").
+# a window of one or a few blocks shows how far single decisions can miss (docs/design.md,
+# "The first blocks of an input"). WINDOW=4000000 makes two-block windows.
 #
 # usage: bench/size_windows.sh RIGZ CORPUS_DIR [LEVELS (1,2,6,9)] [OFFSETS_MIB (5,35,65,95,125)]
 set -eu

@@ -22,6 +22,14 @@ namespace {
 constexpr size_t kSamplePieces = 8;
 constexpr size_t kSampleSize = 64 * 1024;
 
+// The first blocks of every input are compressed carefully: no margin over zlib's size, no
+// ISA-L, no weak half of a mix. A sample misjudges single blocks by up to 3% (ISA-L on
+// binaries, a margin's worth of libdeflate 7 on source code, a mix's weak half on FASTQ),
+// which only many blocks average out; an input of a few blocks came out up to 1.032x pigz
+// (bench/size_windows.sh, 4 MB windows; docs/design.md, "The first blocks of an input").
+// After the first 16 MiB one misjudged block weighs at most a ninth of the output.
+constexpr uint64_t kCarefulBlocks = 8;
+
 class AdaptiveBlockCompressor : public BlockCompressor {
  public:
   // The compressors are made on first use: a small input needs one or two of them, and a
@@ -47,19 +55,21 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // libdeflate 1's 92 MB/s (32 MB of random.bin, one core).
     if (trial_zlib_.size() >= kSampleSize) return compress_with({Codec::Library::isal, 1}, data, len, out);
     const double zlib_size = static_cast<double>(trial_zlib_.size());
+    const bool careful = seq < kCarefulBlocks;
     // ISA-L must match zlib with no margin and is never part of a mix (takes_stronger_level).
-    const double limit = zlib_size * (1.0 + plan_.margin);
+    const double limit = zlib_size * (1.0 + (careful ? -0.005 : plan_.margin));
     size_t weak = plan_.candidates.size();  // the cheapest libdeflate level: a mix's weak half
     double weak_size = 0;
     for (size_t k = 0; k < plan_.candidates.size(); ++k) {
       const Codec codec = plan_.candidates[k];
       const bool isal = codec.library == Codec::Library::isal;
+      if (isal && careful) continue;
       trial_.clear();
       compress_with(codec, sample, kSampleSize, trial_);
       const double size = static_cast<double>(trial_.size());
       if (!isal && weak == plan_.candidates.size()) weak = k, weak_size = size;
       if (size > (isal ? zlib_size : limit)) continue;
-      const bool strong = isal || k == weak || takes_stronger_level(seq, weak_size, size, zlib_size);
+      const bool strong = careful || isal || k == weak || takes_stronger_level(seq, weak_size, size, zlib_size);
       return compress_with(strong ? codec : plan_.candidates[weak], data, len, out);
     }
     // No candidate met zlib's size on the sample. The block takes the strongest candidate
@@ -69,7 +79,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one block). Further off, the sample
     // is right: text of a small vocabulary is 2.7-3.6% over with libdeflate 6-7 against
     // zlib 5-6, and with those blocks rigz -6 was 2.2% larger than pigz -6.
-    if (static_cast<double>(trial_.size()) <= zlib_size * 1.02)
+    if (!careful && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
       compress_with(plan_.candidates.back(), data, len, out);
     else
       deflate_zlib(data, len, out);

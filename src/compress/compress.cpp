@@ -87,14 +87,7 @@ class Pipeline {
     Job* first = read_first_block(in);
     if (first->len < plan_.block_size) {
       first->last = true;
-      // One block, one codec decision: no other blocks' to average the sample's error out,
-      // so no margin over zlib's size, and no ISA-L, whose error on blocks of binaries is up
-      // to +3% where the sample said it matched zlib (docs/design.md, "Inputs of one
-      // block"). Every level keeps a libdeflate candidate (plan.cpp).
-      CompressionPlan one_block = plan_;
-      one_block.margin = 0;
-      std::erase_if(one_block.candidates, [](Codec c) { return c.library == Codec::Library::isal; });
-      compress_block(*make_block_compressor(one_block), *first, /*indexed=*/false);
+      compress_block(*make_block_compressor(plan_), *first, /*indexed=*/false);
       emit(*first);
       return result_;
     }

@@ -17,7 +17,8 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   // the CPU (AVX-512 or not: rigz -3 of linux-src.tar had other bytes on a Xeon than on the
   // 2-core VM), and rigz's output must not, so that builds are reproducible; ISA-L's levels
   // 1 and 2 and every libdeflate and zlib level gave the same bytes on both. Every level
-  // has a libdeflate candidate: an input of one block goes without ISA-L (compress.cpp).
+  // has a libdeflate candidate: the first blocks of an input go without ISA-L
+  // (block_compressor.cpp).
   //  0: stored blocks, as pigz -0.  1: libdeflate 1 is smaller than zlib 1 everywhere.
   //  2-4: zlib 2-4 run nearly as fast as zlib 1, so these start low (libdeflate 1 matches
   //  zlib 2 on text, not on binaries, hence no margin at level 2: a block of binaries whose
