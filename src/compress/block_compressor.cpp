@@ -22,13 +22,15 @@ namespace {
 constexpr size_t kSamplePieces = 8;
 constexpr size_t kSampleSize = 64 * 1024;
 
-// The first blocks of every input are compressed carefully: no margin over zlib's size, no
-// ISA-L, no weak half of a mix. A sample misjudges single blocks by up to 3% (ISA-L on
-// binaries, a margin's worth of libdeflate 7 on source code, a mix's weak half on FASTQ),
+// The first blocks of every input are compressed carefully: a candidate must be 0.5% under
+// zlib's size on the sample, ISA-L is not tried, a mix always takes its stronger level, and
+// where nothing qualifies zlib serves. A sample misjudges single blocks by up to 3% (ISA-L
+// on binaries, a margin's worth of libdeflate 7 on source code, a mix's weak half on FASTQ),
 // which only many blocks average out; an input of a few blocks came out up to 1.032x pigz
 // (bench/size_windows.sh, 4 MB windows; docs/design.md, "The first blocks of an input").
 // After the first 16 MiB one misjudged block weighs at most a ninth of the output.
 constexpr uint64_t kCarefulBlocks = 8;
+constexpr double kCarefulMargin = -0.005;
 
 class AdaptiveBlockCompressor : public BlockCompressor {
  public:
@@ -57,7 +59,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     const double zlib_size = static_cast<double>(trial_zlib_.size());
     const bool careful = seq < kCarefulBlocks;
     // ISA-L must match zlib with no margin and is never part of a mix (takes_stronger_level).
-    const double limit = zlib_size * (1.0 + (careful ? -0.005 : plan_.margin));
+    const double limit = zlib_size * (1.0 + (careful ? kCarefulMargin : plan_.margin));
     size_t weak = plan_.candidates.size();  // the cheapest libdeflate level: a mix's weak half
     double weak_size = 0;
     for (size_t k = 0; k < plan_.candidates.size(); ++k) {
@@ -72,8 +74,8 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       const bool strong = careful || isal || k == weak || takes_stronger_level(seq, weak_size, size, zlib_size);
       return compress_with(strong ? codec : plan_.candidates[weak], data, len, out);
     }
-    // No candidate met zlib's size on the sample. The block takes the strongest candidate
-    // where it was within 2% of zlib: on whole blocks that is smaller than zlib on every
+    // No candidate met zlib's size on the sample. A careful block goes to zlib. Another
+    // takes the strongest candidate where it was within 2% of zlib: on whole blocks that is smaller than zlib on every
     // corpus file (docs/design.md), so the sample misled, and zlib is 1.5-2x slower (FASTQ at
     // level 6 took zlib in one block in four this way, its samples at most 0.8% over;
     // binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one block). Further off, the sample
