@@ -75,12 +75,13 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       return compress_with(strong ? codec : plan_.candidates[weak], data, len, out);
     }
     // No candidate met zlib's size on the sample. A careful block goes to zlib. Another
-    // takes the strongest candidate where it was within 2% of zlib: on whole blocks that is smaller than zlib on every
-    // corpus file (docs/design.md), so the sample misled, and zlib is 1.5-2x slower (FASTQ at
-    // level 6 took zlib in one block in four this way, its samples at most 0.8% over;
-    // binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one block). Further off, the sample
-    // is right: text of a small vocabulary is 2.7-3.6% over with libdeflate 6-7 against
-    // zlib 5-6, and with those blocks rigz -6 was 2.2% larger than pigz -6.
+    // takes the strongest candidate where it was within 2% of zlib: on whole blocks that
+    // is smaller than zlib on every corpus file (docs/design.md), so the sample misled, and
+    // zlib is 1.5-2x slower (FASTQ at level 6 took zlib in one block in four this way, its
+    // samples at most 0.8% over; binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one
+    // block). Further off, the sample is right: text of a small vocabulary is 2.7-3.6% over
+    // with libdeflate 6-7 against zlib 5-6, and with those blocks rigz -6 was 2.2% larger
+    // than pigz -6.
     if (!careful && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
       compress_with(plan_.candidates.back(), data, len, out);
     else

@@ -258,10 +258,10 @@ class Pipeline {
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
+    if (!indexed) return;
     const uint32_t total = static_cast<uint32_t>(job.out.size());
-    if (indexed)
-      for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
-    if (h.has_hcrc && indexed) {  // the header CRC covers the size just written
+    for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
+    if (h.has_hcrc) {  // the header CRC covers the size just written
       const uint32_t c = crc32_update(0, job.out.data(), header_len - 2);
       job.out[header_len - 2] = static_cast<uint8_t>(c);
       job.out[header_len - 1] = static_cast<uint8_t>(c >> 8);
