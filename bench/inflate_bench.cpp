@@ -1,6 +1,7 @@
 // Throughput of rigz's own deflate decoder (src/decompress/speculative/inflater.h) against
 // ISA-L on the deflate data of a gzip file: `inflate_bench FILE.gz [repeats]`. Prints MB/s
-// of output for ISA-L, the byte decoder and the 16-bit (marker) decoder.
+// of output for ISA-L, the byte decoder and the 16-bit (marker) decoder, and the speed of
+// the block finder (block_finder.h) over the whole deflate data, in MB/s of input.
 #include <isa-l/igzip_lib.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "decompress/speculative/block_finder.h"
 #include "decompress/speculative/inflater.h"
 #include "format/gzip_header.h"
 
@@ -63,6 +65,20 @@ int main(int argc, char** argv) {
   });
   const double t8 = best_seconds(repeats, [&] { got = decode_own(in, start, out8); });
   const double t16 = best_seconds(repeats, [&] { got = decode_own(in, start, out16); });
-  std::printf("%s: %zu bytes  isa-l %.0f MB/s  own(bytes) %.0f MB/s  own(16-bit) %.0f MB/s\n", argv[1], got,
-              isize / t_isal / 1e6, isize / t8 / 1e6, isize / t16 / 1e6);
+  size_t candidates = 0;
+  const double t_find = best_seconds(repeats, [&] {
+    candidates = 0;
+    const uint8_t* deflated = in.data() + start;
+    const size_t n = in.size() - start - 8;
+    for (uint64_t from = 0;; ++candidates) {
+      auto cand = rigz::spec::find_block_start(deflated, n, from, uint64_t(n) * 8);
+      if (!cand) break;
+      from = cand->resume;
+    }
+  });
+  std::printf(
+      "%s: %zu bytes  isa-l %.0f MB/s  own(bytes) %.0f MB/s  own(16-bit) %.0f MB/s  finder %.0f MB/s of input "
+      "(%zu candidates)\n",
+      argv[1], got, isize / t_isal / 1e6, isize / t8 / 1e6, isize / t16 / 1e6,
+      static_cast<double>(in.size() - start) / t_find / 1e6, candidates);
 }

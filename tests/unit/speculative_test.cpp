@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -234,6 +235,52 @@ TEST(BlockFinder, FindsRealBlocks) {
       EXPECT_TRUE(matches(cand->start, b, peek16(deflated.data(), deflated.size(), b))) << c.name << " " << b;
     }
     EXPECT_GT(found, bounds.size() / 2) << c.name;
+  }
+}
+
+// The search that tests 64 positions at a time finds what testing one position at a time
+// finds, in the same order (dynamic and stored headers, near the input's end too).
+TEST(BlockFinder, WordSearchFindsWhatEachPositionFinds) {
+  std::mt19937 rng(7);
+  for (const Case& c : kCases) {
+    const Bytes data = test::make_data(400000, 8, c.random_pct);
+    const Bytes deflated = zlib_deflate(data, c.level, c.strategy, c.flush_every ? c.flush_every : 9000);
+    const uint64_t bits = uint64_t(deflated.size()) * 8;
+    // One position at a time: a search whose range holds that position only.
+    std::vector<Candidate> each;
+    for (uint64_t p = 0; p < bits;) {
+      auto cand = find_block_start(deflated.data(), deflated.size(), p, p + 1);
+      if (!cand) {
+        ++p;
+        continue;
+      }
+      each.push_back(*cand);
+      p = cand->resume;
+    }
+    ASSERT_FALSE(each.empty()) << c.name;
+    // The same list, searching the whole range each time.
+    std::vector<Candidate> word;
+    for (uint64_t p = 0;; p = word.back().resume) {
+      auto cand = find_block_start(deflated.data(), deflated.size(), p, bits);
+      if (!cand) break;
+      word.push_back(*cand);
+    }
+    ASSERT_EQ(word.size(), each.size()) << c.name;
+    for (size_t i = 0; i < each.size(); ++i) {
+      EXPECT_EQ(word[i].start, each[i].start) << c.name << " " << i;
+      EXPECT_EQ(word[i].resume, each[i].resume) << c.name << " " << i;
+    }
+    // And from anywhere.
+    for (int trial = 0; trial < 100; ++trial) {
+      const uint64_t from = rng() % bits;
+      std::optional<Candidate> ref;
+      for (uint64_t p = from; p < bits && !ref; ++p) ref = find_block_start(deflated.data(), deflated.size(), p, p + 1);
+      auto got = find_block_start(deflated.data(), deflated.size(), from, bits);
+      ASSERT_EQ(got.has_value(), ref.has_value()) << c.name << " from " << from;
+      if (got) {
+        EXPECT_EQ(got->start, ref->start) << c.name << " from " << from;
+      }
+    }
   }
 }
 

@@ -10,9 +10,11 @@
 namespace rigz::spec {
 
 // Returns nullptr, or what is wrong. `strict` (the block finder) also refuses the
-// incomplete codes that decoders tolerate, and codes no encoder would write.
+// incomplete codes that decoders tolerate, and codes no encoder would write. Without
+// `lit` and `dist` the codes are only checked, not built (the block finder: building the
+// decoding tables cost it more than all its other tests).
 template <class Bits>
-const char* read_dynamic_tables(Bits& bits, HuffmanTable& lit, HuffmanTable& dist, bool strict) {
+const char* read_dynamic_tables(Bits& bits, HuffmanTable* lit, HuffmanTable* dist, bool strict) {
   static constexpr uint8_t kOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
   uint64_t b = bits.peek();
   const unsigned nlit = 257 + (b & 31), ndist = 1 + ((b >> 5) & 31), ncode = 4 + ((b >> 10) & 15);
@@ -58,8 +60,13 @@ const char* read_dynamic_tables(Bits& bits, HuffmanTable& lit, HuffmanTable& dis
     for (; repeat; --repeat) lengths[i++] = value;
   }
   if (lengths[256] == 0) return "invalid code -- missing end-of-block";
-  if (!lit.build(Alphabet::litlen, lengths, nlit, strict)) return "invalid literal/lengths set";
-  if (!dist.build(Alphabet::distance, lengths + nlit, ndist, false)) return "invalid distances set";
+  if (!lit) {
+    if (!HuffmanTable::valid(Alphabet::litlen, lengths, nlit, strict)) return "invalid literal/lengths set";
+    if (!HuffmanTable::valid(Alphabet::distance, lengths + nlit, ndist, false)) return "invalid distances set";
+    return nullptr;
+  }
+  if (!lit->build(Alphabet::litlen, lengths, nlit, strict)) return "invalid literal/lengths set";
+  if (!dist->build(Alphabet::distance, lengths + nlit, ndist, false)) return "invalid distances set";
   return nullptr;
 }
 

@@ -43,28 +43,45 @@ unsigned reverse_bits(unsigned code, unsigned len) {
 
 }  // namespace
 
-bool HuffmanTable::build(Alphabet alphabet, const uint8_t* lengths, unsigned n, bool require_complete) {
-  table_bits_ = alphabet == Alphabet::litlen ? 11 : alphabet == Alphabet::distance ? 10 : 7;
-  mask_ = (uint64_t(1) << table_bits_) - 1;
-  count_.fill(0);
+namespace {
+
+// The number of codes of each length (count[0] left 0), and whether they make a code
+// build() takes.
+bool count_codes(Alphabet alphabet, const uint8_t* lengths, unsigned n, bool require_complete,
+                 std::array<uint16_t, HuffmanTable::kMaxBits + 1>& count) {
+  count.fill(0);
   for (unsigned s = 0; s < n; ++s) {
-    if (lengths[s] > kMaxBits) return false;
-    ++count_[lengths[s]];
+    if (lengths[s] > HuffmanTable::kMaxBits) return false;
+    ++count[lengths[s]];
   }
-  count_[0] = 0;
+  count[0] = 0;
   // Kraft: each length doubles the code space; more codes than space is oversubscribed.
   int left = 1;
   unsigned used = 0;
-  for (unsigned len = 1; len <= kMaxBits; ++len) {
-    left = (left << 1) - count_[len];
+  for (unsigned len = 1; len <= HuffmanTable::kMaxBits; ++len) {
+    left = (left << 1) - count[len];
     if (left < 0) return false;
-    used += count_[len];
+    used += count[len];
   }
   if (left > 0) {
-    const bool single = used == 1 && count_[1] == 1;
+    const bool single = used == 1 && count[1] == 1;
     const bool empty = used == 0 && alphabet == Alphabet::distance;
     if (require_complete || !(single || empty)) return false;
   }
+  return true;
+}
+
+}  // namespace
+
+bool HuffmanTable::valid(Alphabet alphabet, const uint8_t* lengths, unsigned n, bool require_complete) {
+  std::array<uint16_t, kMaxBits + 1> count;
+  return count_codes(alphabet, lengths, n, require_complete, count);
+}
+
+bool HuffmanTable::build(Alphabet alphabet, const uint8_t* lengths, unsigned n, bool require_complete) {
+  table_bits_ = alphabet == Alphabet::litlen ? 11 : alphabet == Alphabet::distance ? 10 : 7;
+  mask_ = (uint64_t(1) << table_bits_) - 1;
+  if (!count_codes(alphabet, lengths, n, require_complete, count_)) return false;
   // Canonical order: by length, then by symbol.
   std::array<uint16_t, kMaxBits + 2> offset{};
   for (unsigned len = 1; len <= kMaxBits; ++len) offset[len + 1] = offset[len] + count_[len];

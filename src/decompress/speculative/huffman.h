@@ -34,6 +34,8 @@ class HuffmanTable {
   // decoders accept it: a single code of length 1, and (distances only) no code at all.
   // `require_complete` refuses those exceptions too (the block finder uses it).
   bool build(Alphabet alphabet, const uint8_t* lengths, unsigned n, bool require_complete = false);
+  // Whether build() would succeed, without building anything.
+  static bool valid(Alphabet alphabet, const uint8_t* lengths, unsigned n, bool require_complete = false);
 
   unsigned table_bits() const { return table_bits_; }
   // The entry for the code at the bottom of `bits` (at least kMaxBits valid bits).

@@ -77,7 +77,7 @@ Step Inflater<Sym>::run(const uint8_t* in, size_t in_size, bool last, uint64_t b
           dist_ = &fixed_distance_table();
           state_ = State::huffman;
         } else if (type == 2) {
-          if (const char* why = read_dynamic_tables(br, own_lit_, own_dist_, false)) return done(Stop::error, why);
+          if (const char* why = read_dynamic_tables(br, &own_lit_, &own_dist_, false)) return done(Stop::error, why);
           lit_ = &own_lit_;
           dist_ = &own_dist_;
           state_ = State::huffman;
