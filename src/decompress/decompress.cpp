@@ -131,7 +131,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       break;
     }
     if (first) res.first_header = h;
-    if (spec::use_parallel_member(r, threads, out.discards())) {
+    if (spec::use_parallel_member(r, threads)) {
       // Any member of some size: chunks decoded speculatively by the workers.
       const spec::MemberCheck check = spec::inflate_member_parallel(r, sink, threads);
       res.out_bytes += check.size;

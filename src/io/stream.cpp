@@ -1,7 +1,6 @@
 #include "io/stream.h"
 
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -68,12 +67,6 @@ uint64_t FdInput::skip(uint64_t n) {
 
 size_t FdInput::read(uint8_t* buf, size_t n) {
   return read_fully(buf, n, [&](uint8_t* p, size_t k, size_t) { return ::read(fd_, p, k); });
-}
-
-// Linux's null device is character device 1:3 (Documentation/admin-guide/devices.txt).
-FdOutput::FdOutput(int fd) : fd_(fd) {
-  struct stat st;
-  null_device_ = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3;
 }
 
 void FdOutput::write(const uint8_t* buf, size_t n) {

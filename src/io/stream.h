@@ -38,9 +38,6 @@ class OutputStream {
   virtual ~OutputStream() = default;
   // Writes all n bytes or throws (Error::write, Error::broken_pipe).
   virtual void write(const uint8_t* buf, size_t n) = 0;
-  // Whether writing here costs (next to) nothing: the output is dropped (`-t`, /dev/null).
-  // A writer thread then leaves its core to the decoding.
-  virtual bool discards() const { return false; }
 };
 
 class FdInput : public InputStream {
@@ -58,13 +55,11 @@ class FdInput : public InputStream {
 
 class FdOutput : public OutputStream {
  public:
-  explicit FdOutput(int fd);
+  explicit FdOutput(int fd) : fd_(fd) {}
   void write(const uint8_t* buf, size_t n) override;
-  bool discards() const override { return null_device_; }
 
  private:
   int fd_;
-  bool null_device_;  // /dev/null
 };
 
 class MemoryInput : public InputStream {
@@ -89,7 +84,6 @@ class MemoryOutput : public OutputStream {
 class NullOutput : public OutputStream {
  public:
   void write(const uint8_t*, size_t) override {}
-  bool discards() const override { return true; }
 };
 
 }  // namespace rigz

@@ -89,9 +89,6 @@ Outcome gunzip(const std::vector<uint8_t>& gz, unsigned threads, bool speculate)
   c.any_size = true;
   c.chunk_bytes = 1024;
   c.max_chunk_output = 1 << 20;
-  c.cap_at_cpus = false;  // 2 threads: the two-thread form; 3: three workers
-  c.two_threads_any_output = true;
-  c.gap_chunks = 0.5;     // the same layout every run (a measured gap follows timing)
   set_speculate_config(c);
   rigz::MemoryInput in(gz.data(), gz.size());
   rigz::fuzz::DigestOutput out;
@@ -119,11 +116,9 @@ void check_path(const uint8_t* data, size_t size) {
   for (int i = 0; i < 4; ++i) gz.push_back(static_cast<uint8_t>(len >> (8 * i)));
   (void)ref_ok;
   const Outcome plain = gunzip(gz, 1, false);
-  for (unsigned threads : {2u, 3u}) {
-    const Outcome spec = gunzip(gz, threads, true);
-    FUZZ_CHECK(plain.ok == spec.ok);
-    if (plain.ok) FUZZ_CHECK(plain.digest == spec.digest);
-  }
+  const Outcome spec = gunzip(gz, 2, true);
+  FUZZ_CHECK(plain.ok == spec.ok);
+  if (plain.ok) FUZZ_CHECK(plain.digest == spec.digest);
 }
 
 }  // namespace

@@ -91,24 +91,6 @@ TEST(FdInput, SkipSeeksAndStopsAtTheEnd) {
   EXPECT_EQ(in.read(&b, 1), 0u);
 }
 
-// Output that is dropped (the decompressor then decodes on both cores at -p 2): /dev/null
-// and the null sink of -t, not a file or a pipe.
-TEST(FdOutput, KnowsTheNullDevice) {
-  const int null_fd = open("/dev/null", O_WRONLY);
-  ASSERT_GE(null_fd, 0);
-  EXPECT_TRUE(FdOutput(null_fd).discards());
-  close(null_fd);
-  TempFile f(counting_bytes(10));
-  EXPECT_FALSE(FdOutput(f.fd()).discards());
-  int p[2];
-  ASSERT_EQ(pipe(p), 0);
-  EXPECT_FALSE(FdOutput(p[1]).discards());
-  close(p[0]);
-  close(p[1]);
-  EXPECT_TRUE(NullOutput().discards());
-  EXPECT_FALSE(MemoryOutput().discards());
-}
-
 TEST(StreamWrappers, PassReadAtAndSkipThrough) {
   const auto data = counting_bytes(70000);
   TempFile f(data);

@@ -4,12 +4,9 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <algorithm>
 #include <memory>
 #include <optional>
 #include <random>
-#include <set>
-#include <string>
 #include <vector>
 
 #include "decompress/speculative/block_finder.h"
@@ -317,62 +314,6 @@ TEST(ChunkDecoder, ChunksMeetEachOther) {
   EXPECT_GT(met, 0u);
 }
 
-// A chunk without a target (the two-thread form) ends at the first block boundary at or
-// past its stop, found while ISA-L decodes (or rigz's decoder, while markers remain): a
-// real boundary of the stream, as its start is. (The path tests check the bytes.)
-TEST(ChunkDecoder, ChunksWithoutTargetEndAtABoundary) {
-  // make_data's few words repeat everywhere, so markers of the unknown window are copied
-  // on and never clear (rigz's decoder ends those chunks); text whose words change every
-  // 4 KiB refers back only locally, and ISA-L ends those.
-  std::mt19937 rng(3);
-  Bytes local;
-  while (local.size() < 8000000) {
-    std::vector<std::string> words(20);
-    for (auto& w : words)
-      for (int i = 0; i < 6; ++i) w += static_cast<char>('a' + rng() % 26);
-    for (size_t n = 0; n < 4096; n += 6) {
-      const std::string& w = words[rng() % 20];
-      local.insert(local.end(), w.begin(), w.end());
-    }
-  }
-  for (unsigned kind : {0u, 1u}) {
-    const Bytes data = kind ? local : test::make_data(8000000, 4, 0);
-    for (size_t flush_every : {size_t(0), size_t(50000)}) {
-      const Bytes deflated = zlib_deflate(data, 6, Z_DEFAULT_STRATEGY, flush_every);
-      const auto bounds = boundaries(deflated);
-      const std::set<uint64_t> real(bounds.begin(), bounds.end());
-      const size_t c = 64 << 10;
-      ChunkDecoder dec;
-      size_t tried = 0, ended = 0, narrow = 0;
-      for (size_t lo = c; lo + 3 * c < deflated.size(); lo += 2 * c, ++tried) {
-        ChunkRequest r;
-        r.in = deflated.data() + lo;
-        r.size = 2 * c;
-        r.base_bit = r.from_bit = lo * 8;
-        r.stop_bit = (lo + c) * 8;
-        r.any_end = true;
-        r.max_output = 32 << 20;
-        Chunk chunk;
-        dec.decode(r, chunk);
-        if (!chunk.ok) continue;
-        ++ended;
-        narrow += chunk.narrow_len > 0;
-        EXPECT_FALSE(chunk.has_target);
-        EXPECT_GE(chunk.end_bit, r.stop_bit) << lo;
-        EXPECT_TRUE(real.count(chunk.end_bit)) << lo << " ends at " << chunk.end_bit;
-        EXPECT_TRUE(std::any_of(bounds.begin(), bounds.end(), [&](uint64_t b) {
-          return matches(chunk.start, b, peek16(deflated.data(), deflated.size(), b));
-        })) << lo;
-      }
-      EXPECT_GT(tried, 5u) << kind << " " << flush_every;
-      EXPECT_GT(ended, tried / 2) << kind << " " << flush_every;
-      if (kind) {
-        EXPECT_GT(narrow, 0u) << flush_every;  // ISA-L found some ends
-      }
-    }
-  }
-}
-
 // The whole path through decompress_gzip, with small chunks so that small inputs are cut.
 class SpeculativePath : public ::testing::Test {
  protected:
@@ -382,8 +323,6 @@ class SpeculativePath : public ::testing::Test {
     c.min_threads = 1;
     c.any_size = true;
     c.chunk_bytes = 16 << 10;
-    c.cap_at_cpus = false;  // 4 threads take the path with 4 workers on any machine
-    c.two_threads_any_output = true;
     set_speculate_config(c);
   }
   void TearDown() override { set_speculate_config(saved_); }
@@ -426,24 +365,6 @@ TEST_F(SpeculativePath, AgreesWithZlib) {
       DecompressResult r;
       EXPECT_TRUE(test::decompress(gz, &r, o) == data) << c.name << " threads " << threads;
       EXPECT_EQ(r.members, 1u);
-    }
-  }
-}
-
-// The two-thread form with gaps of every size: none (chunks back to back), small, and
-// larger than the chunks, and the measured gaps; the calling thread decodes what lies
-// between, and chunks it passes before they are in are dropped.
-TEST_F(SpeculativePath, TwoThreadFormWithAnyGap) {
-  for (double gap : {0.0, 0.3, 1.0, 3.0, -1.0}) {
-    SpeculateConfig c = speculate_config();
-    c.gap_chunks = gap;
-    set_speculate_config(c);
-    for (const Case& k : kCases) {
-      const Bytes data = test::make_data(400000, 11, k.random_pct);
-      const Bytes gz = gzip_of(zlib_deflate(data, k.level, k.strategy, k.flush_every), data);
-      DecompressOptions o;
-      test::set_decompress_threads(o, 2);
-      EXPECT_TRUE(test::decompress(gz, nullptr, o) == data) << k.name << " gap " << gap;
     }
   }
 }

@@ -59,8 +59,7 @@ void ChunkDecoder::decode(const ChunkRequest& req, Chunk& chunk) {
   chunk.ok = false;
   chunk.has_target = false;
   // The end first: the next chunk's start, found by the rule it will use itself.
-  if (req.any_end) {
-  } else if (auto t = find_start(req, req.stop_bit)) {
+  if (auto t = find_start(req, req.stop_bit)) {
     chunk.has_target = true;
     chunk.target = t->start;
   } else if (!req.last) {
@@ -96,9 +95,7 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
   for (size_t i = 0; i < kWindowSize; ++i) w[i] = static_cast<uint16_t>(kMarker | i);
   size_t o = kWindowSize;
   uint64_t bit = start.bit - req.base_bit;
-  const uint64_t target = chunk.has_target ? chunk.target.earliest() - req.base_bit
-                          : req.any_end    ? std::max(req.stop_bit, req.base_bit) - req.base_bit
-                                           : UINT64_MAX;
+  const uint64_t target = chunk.has_target ? chunk.target.earliest() - req.base_bit : UINT64_MAX;
   if (start.stored)
     wide_.start_at_stored_length();
   else
@@ -132,8 +129,7 @@ ChunkDecoder::Outcome ChunkDecoder::decode_from(const ChunkRequest& req, const S
     }
     if (bit >= target) {
       // At the first boundary at or past the target's earliest bit: it must be the target.
-      if (chunk.has_target && !matches(chunk.target, bit + req.base_bit, peek16(req.in, req.size, bit)))
-        return Outcome::give_up;
+      if (!matches(chunk.target, bit + req.base_bit, peek16(req.in, req.size, bit))) return Outcome::give_up;
       chunk.end_bit = bit + req.base_bit;
       return Outcome::ok;
     }
@@ -152,14 +148,11 @@ ChunkDecoder::Outcome ChunkDecoder::finish_with_isal(const ChunkRequest& req, ui
   if (!p) return Outcome::give_up;
   const uint8_t* end = req.in + req.size;
   if (chunk.has_target) end = req.in + std::min<uint64_t>(req.size, feed_end_byte(chunk.target) - req.base_bit / 8);
-  if (req.any_end)
-    end = req.in + std::min<uint64_t>(req.size, std::max(req.stop_bit / 8, req.base_bit / 8) - req.base_bit / 8);
   if (p > end) return Outcome::give_up;
   chunk.narrow.reserve(req.max_output + kWindowSize, 0);
   // Bytes of output memory: the 16-bit part counts twice.
   const size_t cap = req.max_output - std::min(req.max_output, 2 * chunk.wide_len) + kWindowSize;
-  size_t o = kWindowSize;        // the narrow buffer's window slots stay unused here
-  std::optional<Candidate> aim;  // where a chunk without a target may end (any_end)
+  size_t o = kWindowSize;  // the narrow buffer's window slots stay unused here
   for (;;) {
     if (cancelled(req)) return Outcome::give_up;
     const int ret = isal_.feed(p, static_cast<size_t>(end - p), chunk.narrow.data.get() + o, cap - o);
@@ -174,23 +167,6 @@ ChunkDecoder::Outcome ChunkDecoder::finish_with_isal(const ChunkRequest& req, ui
     }
     if (o == cap) return Outcome::give_up;
     if (p < end) continue;
-    if (req.any_end) {
-      // Past the nominal end: the aim is the next block start the finder sees past where
-      // ISA-L stands; fed up to it, ISA-L must wait exactly there, else it was none.
-      for (;;) {
-        const uint64_t at = isal_.position(static_cast<uint64_t>(p - req.in) * 8);
-        if (aim && isal_.between_blocks() && matches(aim->start, at, peek16(req.in, req.size, at))) {
-          chunk.narrow_len = o - kWindowSize;
-          chunk.end_bit = at + req.base_bit;
-          return Outcome::ok;
-        }
-        aim = find_block_start(req.in, req.size, aim ? std::max(at, aim->resume) : at, uint64_t(req.size) * 8);
-        if (!aim) return Outcome::give_up;
-        end = req.in + std::min<uint64_t>(req.size, feed_end_byte(aim->start));
-        if (end > p) break;  // else ISA-L holds those bits already: look at once
-      }
-      continue;
-    }
     // All input up to the target fed: ISA-L must wait exactly at the target.
     if (!chunk.has_target || !isal_.between_blocks()) return Outcome::give_up;
     const uint64_t at = isal_.position(static_cast<uint64_t>(p - req.in) * 8);

@@ -45,12 +45,7 @@ struct ChunkRequest {
   uint64_t from_bit = 0;     // stream offset where to look for a start
   bool known_start = false;  // from_bit is a block start (the stream's first block)
   uint64_t stop_bit = 0;     // the next chunk's nominal offset: look for the target there
-  // No target: end at the first block boundary at or past stop_bit that the decoder stops
-  // at (where no other chunk starts: the two-thread form, parallel_member.cpp). ISA-L is
-  // then fed up to the block starts block_finder.h sees past stop_bit, one by one, until it
-  // waits exactly at one.
-  bool any_end = false;
-  size_t max_output = 0;  // give up beyond this many bytes of output memory
+  size_t max_output = 0;     // give up beyond this many bytes of output memory
   const std::atomic<bool>* cancel = nullptr;
 };
 

@@ -29,14 +29,6 @@ namespace rigz::spec {
 namespace {
 
 [[noreturn]] void corrupt(const char* why) { throw Error(Error::Kind::data, why); }
-
-using Clock = std::chrono::steady_clock;
-// Adds the seconds since `start` to `total` when the scope ends.
-struct Timed {
-  double& total;
-  Clock::time_point start = Clock::now();
-  ~Timed() { total += std::chrono::duration<double>(Clock::now() - start).count(); }
-};
 constexpr const char* kFormatViolated = "invalid compressed data--format violated";
 
 // A 16-bit output symbol as a byte: a literal, or the byte of `window` its marker names.
@@ -48,7 +40,7 @@ inline uint8_t resolved(uint16_t sym, const std::vector<uint8_t>& window) {
 }
 
 struct Job {
-  uint64_t seq = 0;  // the order of the chunks, from 1
+  uint64_t seq = 0;
   // The chunk's input, never cleared (only what is put there is touched): read by the
   // worker itself (InputStream::read_at) when read_len is set, from `read_from` on, else
   // copied in by the calling thread.
@@ -109,8 +101,6 @@ void replace_markers(Job& job) {
 
 class ParallelMember {
  public:
-  // Two threads or fewer take the two-thread form (`paired_`): one worker, and this thread
-  // decodes the gaps between its chunks.
   ParallelMember(InputWindow& in, BufferedWriter& sink, unsigned threads)
       : in_(in),
         sink_(sink),
@@ -118,10 +108,9 @@ class ParallelMember {
         chunk_bytes_(chunk_bytes_for(cfg_, threads)),
         base_(in.consumed()),
         positional_(in.source().reads_at_offsets()),
-        paired_(threads <= 2),
-        max_inflight_(paired_ ? 2 : 2 * threads),
-        threads_(paired_ ? 1 : threads),
-        todo_(max_inflight_) {}
+        max_inflight_(2 * threads),
+        threads_(threads),
+        todo_(2 * threads) {}
   ~ParallelMember() {
     stop();
     for (auto& t : workers_) t.join();
@@ -145,11 +134,7 @@ class ParallelMember {
   }
   // Jobs and workers, made only once a member has proven long enough to need them.
   void start_workers() {
-    // The two-thread form keeps two chunks out (one decoding, one next) and has two jobs
-    // more for chunks the writer has yet to write: this thread must not wait for those in
-    // idle_job() (fewer jobs, less fresh memory: on the 2-core VM, every MB a job touches
-    // for the first time costs 1.5 ms of page clearing).
-    for (unsigned i = 0; i < max_inflight_ + (paired_ ? 2 : 0); ++i) {
+    for (unsigned i = 0; i < max_inflight_; ++i) {
       jobs_.push_back(std::make_unique<Job>());
       idle_.push_back(jobs_.back().get());
     }
@@ -158,23 +143,12 @@ class ParallelMember {
   }
   void work() {
     ChunkDecoder decoder;
-    auto idle_from = Clock::now();
     while (auto task = todo_.pop()) {
-      const auto start = Clock::now();
-      worker_idle_ns_ +=
-          static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(start - idle_from).count());
-      auto busy = [&] {
-        worker_ns_.fetch_add(
-            static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count()),
-            std::memory_order_relaxed);
-        idle_from = Clock::now();
-      };
       Job& job = *task->job;
       if (task->replace) {
         // The calling thread may have done it already, and even reused the job since:
         // the claim makes this a no-op then.
         replace_markers(job);
-        busy();
         continue;
       }
       if (job.read_len) {
@@ -188,8 +162,6 @@ class ParallelMember {
       decoder.decode(job.req, job.chunk);
       const Chunk& c = job.chunk;
       if (c.ok) job.narrow_crc = c.narrow_len ? crc32_update(0, c.narrow.data.get() + kWindowSize, c.narrow_len) : 0;
-      if (c.ok) worker_bits_.fetch_add(c.end_bit - c.start.earliest(), std::memory_order_relaxed);
-      busy();
       done_.put(job.seq - 1, &job);  // chunk 1 is the first scheduled (see run())
     }
   }
@@ -212,10 +184,7 @@ class ParallelMember {
   void release(Job* job);
   enum class RedoEnd { landed, final_block, missed };
   RedoEnd redo(const SpanStart* target, uint64_t feed_limit = UINT64_MAX);
-  RedoEnd decode_here(const SpanStart* target, uint64_t feed_limit = UINT64_MAX);
   uint64_t position() const;
-  double gap_chunks() const;
-  bool worker_pays() const;
 
   InputWindow& in_;
   BufferedWriter& sink_;
@@ -223,7 +192,6 @@ class ParallelMember {
   uint64_t chunk_bytes_;  // fit_chunks_to_ratio() may lower it before the workers start
   const uint64_t base_;
   const bool positional_;  // workers read their own input (InputStream::read_at)
-  const bool paired_;      // the two-thread form
   const unsigned max_inflight_;
   const unsigned threads_;
   std::vector<std::unique_ptr<Job>> jobs_;
@@ -240,15 +208,8 @@ class ParallelMember {
   FirstError errors_;
   std::atomic<bool> cancel_{false};
   std::atomic<bool> input_end_seen_{false};  // a worker's read_at() reached the end of input
-  // The speeds that set the gaps of the two-thread form: the workers' busy time and the
-  // stream bits of the chunks they decoded, and this thread's (t_redo_, redo_bits_).
-  std::atomic<uint64_t> worker_ns_{0}, worker_bits_{0}, worker_idle_ns_{0};
-  uint64_t redo_bits_ = 0;
-  uint64_t emitted_bits_ = 0;  // stream bits of the chunks used
 
   uint64_t next_seq_ = 0;
-  uint64_t next_at_ = 0;          // nominal offset of the next chunk to schedule (bytes)
-  std::deque<uint64_t> nominal_;  // those of the chunks out, in order
   uint64_t stats_used_ = 0;
   // RIGZ_SPECULATE_STATS: where the calling thread's time goes (seconds).
   double t_schedule_ = 0, t_wait_ = 0, t_redo_ = 0, t_emit_ = 0;
@@ -289,24 +250,20 @@ void ParallelMember::fit_chunks_to_ratio() {
   chunk_bytes_ = std::clamp(fit / kStep * kStep, kLeast, chunk_bytes_);
 }
 
-// Hands chunks to the workers while fewer than max_inflight_ are out. A chunk from
-// nominal offset `at` looks for a start from there and ends at the first block boundary at
-// or past at + chunk_bytes; it gets its input up to twice the chunk size (a block that runs
-// further makes it give up, and the sequential decoder covers it). Chunks follow each
-// other without a gap, but in the two-thread form (gap_chunks()).
+// Hands chunks to the workers while fewer than max_inflight_ are out. Chunk k looks for a
+// start from byte k * chunk_bytes and ends at the first block boundary at or past byte
+// (k + 1) * chunk_bytes; it gets its input up to twice the chunk size (a block that runs
+// further makes it give up, and the sequential decoder covers it).
 void ParallelMember::schedule() {
   const uint64_t c = chunk_bytes_;
   // Where workers read the input, one that reached its end stops the scheduling early
   // (chunks past the end would only be read and dropped).
   if (input_end_seen_) input_done_ = true;
-  while (inflight_ < max_inflight_ && !input_done_ && worker_pays()) {
+  while (inflight_ < max_inflight_ && !input_done_) {
     Job* job = idle_job();
     const uint64_t seq = next_seq_++;
-    const uint64_t at = next_at_;
-    next_at_ = at + c + (paired_ ? static_cast<uint64_t>(gap_chunks() * static_cast<double>(c)) : 0);
-    nominal_.push_back(at);
-    const uint64_t lo = std::max(at, rel());
-    uint64_t hi = at + 2 * c;
+    const uint64_t lo = std::max(seq * c, rel());
+    uint64_t hi = seq * c + 2 * c;
     job->seq = seq;
     ChunkRequest& r = job->req;
     if (positional_) {
@@ -330,9 +287,8 @@ void ParallelMember::schedule() {
     }
     r.base_bit = lo * 8;
     r.from_bit = lo * 8;
-    r.known_start = false;  // chunk 0 is the calling thread's (run())
-    r.stop_bit = (at + c) * 8;
-    r.any_end = paired_;  // no chunk starts where it ends
+    r.known_start = seq == 0;
+    r.stop_bit = (seq + 1) * c * 8;
     r.max_output = cfg_.max_chunk_output;
     r.cancel = &cancel_;
     ++inflight_;
@@ -435,12 +391,7 @@ bool ParallelMember::emit_chunk(Job& job) {
     job.replaced.store(false, std::memory_order_relaxed);
     job.claimed.store(false, std::memory_order_release);
     job.ticket = sink_.submit_external(reinterpret_cast<const uint8_t*>(w), c.wide_len, &job.replaced);
-    if (paired_)
-      // Here and now: the one worker is decoding a chunk, and the writer, waiting for this,
-      // would soon have this thread wait for a free buffer.
-      replace_markers(job);
-    else
-      todo_.push_front({&job, true});  // before the chunks waiting to be decoded: the writer waits for it
+    todo_.push_front({&job, true});  // before the chunks waiting to be decoded: the writer waits for it
     kept = true;
   }
   end_bit_ = c.end_bit;
@@ -509,59 +460,19 @@ ParallelMember::RedoEnd ParallelMember::redo(const SpanStart* target, uint64_t f
   }
 }
 
-// redo(), timed, and the bits it covered counted: the calling thread's speed.
-ParallelMember::RedoEnd ParallelMember::decode_here(const SpanStart* target, uint64_t feed_limit) {
-  Timed t{t_redo_};
-  const uint64_t from = position();
-  const RedoEnd end = redo(target, feed_limit);
-  redo_bits_ += position() - from;
-  return end;
-}
-
-// The two-thread form's gap between chunks, in chunks: the worker's time per bit over this
-// thread's, so that this thread decodes a gap with ISA-L (and the known window) while the
-// worker decodes a chunk, and neither waits. Those times differ by the data: the worker
-// decodes with markers until the window clears (a few hundred KiB of a chunk of source
-// code; all of it on FASTQ or logs), and searches for its start and end.
-double ParallelMember::gap_chunks() const {
-  if (cfg_.gap_chunks >= 0) return cfg_.gap_chunks;
-  constexpr double kFirstGuess = 1.5;
-  const uint64_t worker_bits = worker_bits_.load(std::memory_order_relaxed);
-  if (worker_bits == 0 || redo_bits_ == 0 || t_redo_ <= 0) return kFirstGuess;
-  const double worker =
-      static_cast<double>(worker_ns_.load(std::memory_order_relaxed)) * 1e-9 / static_cast<double>(worker_bits);
-  // This thread's time includes emitting the worker's chunks (it replaces their markers
-  // in the two-thread form): the gap then settles where both finish together.
-  const double here = (t_redo_ + t_emit_) / static_cast<double>(redo_bits_);
-  return std::clamp(worker / here, 0.25, 4.0);
-}
-
-// Whether the two-thread form gains, once a few chunks tell: with this thread at m
-// seconds a bit decoding, e emitting a worker's chunk and the worker at w, and gaps that
-// balance the two, the member goes 1 + (m - e) / w times as fast as this thread alone. On
-// logs e is as large as m (their markers never clear, and ISA-L decodes them at 2 GB/s:
-// replacing the markers costs as much), and the worker only adds work: on the 2-core VM
-// (pigz -6 output) 0.1 or less for access.log, 0.26-0.64 for the other corpus files.
-// Without it, no more chunks: this thread decodes the rest.
-bool ParallelMember::worker_pays() const {
-  constexpr uint64_t kTrial = 3;  // chunks used before judging
-  constexpr double kLeastGain = 0.15;
-  if (!paired_ || !redo_bits_ || !emitted_bits_) return true;
-  const double m = t_redo_ / static_cast<double>(redo_bits_), e = t_emit_ / static_cast<double>(emitted_bits_);
-  // Logs show it at the first chunk, before the worker's speed settles (its first
-  // chunks touch fresh memory).
-  if (e > 0.7 * m) return false;
-  if (stats_used_ < kTrial) return true;
-  const uint64_t worker_bits = worker_bits_.load(std::memory_order_relaxed);
-  if (!worker_bits) return true;
-  const double w =
-      static_cast<double>(worker_ns_.load(std::memory_order_relaxed)) * 1e-9 / static_cast<double>(worker_bits);
-  return (m - e) / w >= kLeastGain;
-}
-
 // Where the output stands in the stream: the verified boundary, or ISA-L's position while
 // it is between two.
 uint64_t ParallelMember::position() const { return sequential_ ? isal_.position(fed_ * 8) : end_bit_; }
+
+namespace {
+using Clock = std::chrono::steady_clock;
+// Adds the seconds since `start` to `total` when the scope ends.
+struct Timed {
+  double& total;
+  Clock::time_point start = Clock::now();
+  ~Timed() { total += std::chrono::duration<double>(Clock::now() - start).count(); }
+};
+}  // namespace
 
 MemberCheck ParallelMember::run() {
   // Chunk 0 is decoded here, by ISA-L from the member's start: a member that ends within
@@ -569,14 +480,16 @@ MemberCheck ParallelMember::run() {
   // longer one goes on from there towards chunk 1's start while the workers take chunks 1,
   // 2, ... (a worker never takes chunk 0, whose window is known anyway).
   const auto t0 = Clock::now();
-  bool final = decode_here(nullptr, std::min<uint64_t>(chunk_bytes_, size_t(1) << 20)) == RedoEnd::final_block;
+  bool final = false;
+  {
+    Timed t{t_redo_};
+    final = redo(nullptr, std::min<uint64_t>(chunk_bytes_, size_t(1) << 20)) == RedoEnd::final_block;
+  }
   if (!final) {
     fit_chunks_to_ratio();
     start_workers();
   }
   next_seq_ = 1;
-  next_at_ = chunk_bytes_;
-  if (paired_ && gap_chunks() > 0) next_at_ = static_cast<uint64_t>(gap_chunks() * static_cast<double>(chunk_bytes_));
   for (uint64_t seq = 1; !final; ++seq) {
     {
       Timed t{t_schedule_};
@@ -584,23 +497,10 @@ MemberCheck ParallelMember::run() {
     }
     if (seq == next_seq_) {
       // No chunk left (the input ended before the final block): decode to the end.
-      decode_here(nullptr);
+      Timed t{t_redo_};
+      redo(nullptr);
       break;
     }
-    // Up to the next chunk's nominal offset no worker decodes: here, while it decodes that
-    // chunk (the gaps of the two-thread form, and the rest of a chunk given up without a
-    // target). ISA-L stops short of the chunk's start, which lies at or past that offset.
-    if (nominal_.front() * 8 > position() && decode_here(nullptr, nominal_.front()) == RedoEnd::final_block) {
-      final = true;
-      break;
-    }
-    // In the two-thread form this thread, the faster decoder, never waits for the worker:
-    // it decodes on, and a chunk it has passed when it comes in is dropped.
-    while (paired_ && !final && !done_.ready_next()) {
-      constexpr uint64_t kStep = 64 << 10;
-      final = decode_here(nullptr, (sequential_ ? fed_ : end_bit_ / 8) + kStep) == RedoEnd::final_block;
-    }
-    if (final) break;
     std::optional<Job*> slot;
     {
       Timed t{t_wait_};
@@ -612,7 +512,6 @@ MemberCheck ParallelMember::run() {
     }
     if (!slot) break;
     Job* job = *slot;
-    nominal_.pop_front();
     --inflight_;
     const Chunk& chunk = job->chunk;
     if (job->req.last) input_done_ = true;  // known only now where workers read the input
@@ -622,7 +521,8 @@ MemberCheck ParallelMember::run() {
       // A start beyond where the output stands: decode up to it, and see whether the
       // stream stops there at a block boundary.
       if (!at_start && chunk.start.earliest() > position()) {
-        const RedoEnd r = decode_here(&chunk.start);
+        Timed t{t_redo_};
+        const RedoEnd r = redo(&chunk.start);
         at_start = r == RedoEnd::landed;
         final = r == RedoEnd::final_block;
       }
@@ -632,13 +532,13 @@ MemberCheck ParallelMember::run() {
         final = chunk.final;
         used = true;
         ++stats_used_;
-        emitted_bits_ += chunk.end_bit - chunk.start.earliest();
       }
     }
     if (!used && !final && chunk.has_target && chunk.target.earliest() > position()) {
       // Decode this stretch here, up to where the next chunk should start. (Without a
       // target, the next chunk's start is the aim, above, once it is in.)
-      final = decode_here(&chunk.target) == RedoEnd::final_block;
+      Timed t{t_redo_};
+      final = redo(&chunk.target) == RedoEnd::final_block;
     }
     (kept ? writing_ : idle_).push_back(job);
     if (!sequential_) consume_to(end_bit_ / 8);
@@ -657,15 +557,10 @@ MemberCheck ParallelMember::run() {
   if (std::getenv("RIGZ_SPECULATE_STATS"))
     std::fprintf(stderr,
                  "rigz: speculative member: %llu chunks of %llu KiB, %llu used; calling thread %.3f s: redo %.3f, "
-                 "schedule %.3f, wait %.3f, emit %.3f; workers busy %.3f, idle %.3f; gap %.2f chunks; ns per KiB "
-                 "of input: decoding here %.0f, emitting %.0f, worker %.0f\n",
+                 "schedule %.3f, wait %.3f, emit %.3f\n",
                  (unsigned long long)next_seq_, (unsigned long long)(chunk_bytes_ >> 10),
                  (unsigned long long)stats_used_, std::chrono::duration<double>(Clock::now() - t0).count(), t_redo_,
-                 t_schedule_, t_wait_, t_emit_, static_cast<double>(worker_ns_) * 1e-9,
-                 static_cast<double>(worker_idle_ns_) * 1e-9, paired_ ? gap_chunks() : 0.0,
-                 t_redo_ * 1e9 * 8192 / static_cast<double>(redo_bits_ + 1),
-                 t_emit_ * 1e9 * 8192 / static_cast<double>(emitted_bits_ + 1),
-                 static_cast<double>(worker_ns_) * 8192 / static_cast<double>(worker_bits_ + 1));
+                 t_schedule_, t_wait_, t_emit_);
   return check;
 }
 
@@ -679,16 +574,13 @@ SpeculateConfig config_from_env() {
   if (mode && std::string(mode) == "on") {
     c.min_threads = 2;
     c.cap_at_cpus = false;
-    c.two_threads_any_output = true;
   }
   if (mode && std::string(mode) == "force") {
     c.min_threads = 1;
     c.cap_at_cpus = false;
-    c.two_threads_any_output = true;
     c.any_size = true;
     c.chunk_bytes = size_t(32) << 10;
   }
-  if (const char* gap = std::getenv("RIGZ_SPECULATE_GAP")) c.gap_chunks = std::atof(gap);
   if (const char* chunk = std::getenv("RIGZ_SPECULATE_CHUNK")) {
     const long long n = std::atoll(chunk);
     if (n >= 1024) c.chunk_bytes = static_cast<size_t>(n);
@@ -718,19 +610,15 @@ static unsigned effective_threads(const SpeculateConfig& cfg, unsigned threads) 
 
 size_t chunk_bytes_for(const SpeculateConfig& cfg, unsigned threads) {
   if (cfg.chunk_bytes) return cfg.chunk_bytes;
-  if (threads <= 2) return size_t(512) << 10;
   return threads >= 12 ? size_t(2) << 20 : size_t(4) << 20;
 }
 
-bool use_parallel_member(InputWindow& in, unsigned threads, bool output_discarded) {
+bool use_parallel_member(InputWindow& in, unsigned threads) {
   const SpeculateConfig& cfg = speculate_config();
   threads = effective_threads(cfg, threads);
   if (!cfg.enabled || threads < cfg.min_threads) return false;
-  if (threads <= 2 && !output_discarded && !cfg.two_threads_any_output) return false;
   if (cfg.any_size) return true;
-  // The two-thread form's chunks are smaller, but a member under 8 MiB would not repay
-  // its worker's start (fresh buffers): the same least size as with 4 MiB chunks.
-  return in.ensure(threads <= 2 ? size_t(8) << 20 : 2 * chunk_bytes_for(cfg, threads));
+  return in.ensure(2 * chunk_bytes_for(cfg, threads));
 }
 
 MemberCheck inflate_member_parallel(InputWindow& in, BufferedWriter& sink, unsigned threads) {

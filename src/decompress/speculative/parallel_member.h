@@ -6,9 +6,7 @@
 // A kept chunk's window markers are replaced from the window before it: its last 32 KiB by
 // the calling thread (the next window), the rest by the workers. Workers read their own
 // input where the source allows (InputStream::read_at), and chunks go to the writer without
-// a copy. Output never depends on a guess. With two threads (the two-thread form) there is
-// one worker, its chunks are spaced apart, and the calling thread decodes the gaps between
-// them with ISA-L, sized so that both finish together. See docs/design.md.
+// a copy. Output never depends on a guess. See docs/design.md.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -19,13 +17,9 @@
 namespace rigz::spec {
 
 struct SpeculateConfig {
-  // Use the path from this many threads on. At 2 it runs in its two-thread form: one worker
-  // takes chunks spaced apart, and the calling thread decodes the gaps between them with
-  // ISA-L (parallel_member.cpp, docs/design.md).
-  unsigned min_threads = 2;
-  // The two-thread form's gap between chunks, in chunks; negative: from the measured
-  // speeds of the worker and the calling thread, so that both finish together.
-  double gap_chunks = -1;
+  // Use the path from this many threads on. Not at 2: on the 2-core machine of
+  // docs/design.md, -p 2 was slower than ISA-L alone (the figures are there).
+  unsigned min_threads = 3;
   // Compressed bytes per chunk; 0: by the thread count (chunk_bytes_for()), lowered for
   // members whose ratio would overflow max_chunk_output (parallel_member.cpp).
   size_t chunk_bytes = 0;
@@ -35,19 +29,13 @@ struct SpeculateConfig {
   // Count only the threads that have a CPU to run on (-p 4 on two cores is two): with
   // fewer cores than the workers need, the path only adds work (docs/design.md).
   bool cap_at_cpus = true;
-  // The two-thread form whatever the output (tests). Else only where the output costs
-  // nothing to write (`-t`, /dev/null): a file or pipe keeps the writer thread busy on one
-  // of the two cores, and the streaming path, whose writing overlaps its inflating, was as
-  // fast or faster there (docs/design.md).
-  bool two_threads_any_output = false;
 };
 
 // The configuration, with the knobs of the environment applied once: RIGZ_SPECULATE=off
-// disables the path, =on uses it with as many threads as asked for (not only those with a
-// CPU) and in the two-thread form whatever the output, =force also from one thread on and for members of any size, with
-// 32 KiB chunks (tests); RIGZ_SPECULATE_CHUNK=bytes sets the chunk size, RIGZ_SPECULATE_GAP=chunks the two-thread
-// form's gap; RIGZ_SPECULATE_STATS prints, per member, chunks used, where the calling
-// thread's time went, and the speeds that set the gap.
+// disables the path, =on uses it from 2 threads on, =force from one thread on and for
+// members of any size, with 32 KiB chunks (tests); RIGZ_SPECULATE_CHUNK=bytes sets the
+// chunk size; RIGZ_SPECULATE_STATS prints, per member, chunks used and where the calling
+// thread's time went.
 const SpeculateConfig& speculate_config();
 // Replaces the configuration (unit tests; call it before any decompression starts).
 void set_speculate_config(const SpeculateConfig& cfg);
@@ -57,8 +45,8 @@ struct MemberCheck {
   uint64_t size = 0;  // uncompressed bytes
 };
 
-// The chunk size for `threads` workers: 512 KiB in the two-thread form, 4 MiB, 2 MiB
-// from 12 threads on, unless the configuration sets one. On 16 cores (pigz -6 output, best of 3, ms for 1/2/4 MiB):
+// The chunk size for `threads` workers: 4 MiB, 2 MiB from 12 threads on, unless the
+// configuration sets one. On 16 cores (pigz -6 output, best of 3, ms for 1/2/4 MiB):
 // linux-src.tar -p 4 211/202/155, -p 8 159/155/118, -p 16 104/110/123; reads.fastq -p 4
 // 240/259/239, -p 8 194/164/173, -p 16 135/106/140. Fewer, larger chunks cost less
 // boundary work; at 16 threads a 40 MB member needs more than 10 of them to keep every
@@ -66,9 +54,8 @@ struct MemberCheck {
 size_t chunk_bytes_for(const SpeculateConfig& cfg, unsigned threads);
 
 // Whether the member whose deflate data is at the front of `in` is worth the parallel
-// path with `threads` threads (reads ahead to see whether it is large enough), its output
-// going where writing costs nothing or not (OutputStream::discards()).
-bool use_parallel_member(InputWindow& in, unsigned threads, bool output_discarded);
+// path with `threads` threads (reads ahead to see whether it is large enough).
+bool use_parallel_member(InputWindow& in, unsigned threads);
 
 // Inflates the deflate data at the front of `in`, writes it to `sink` and leaves `in` at
 // the byte after it (the trailer). Throws Error::data with gzip's messages.
