@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -41,6 +42,20 @@ bool g_foreground = true;
 
 // How many bytes of an input are looked at to tell gzip, zlib and zip apart.
 constexpr size_t kPeekSize = 4096;
+
+// The message for SIGBUS: inputs are mapped (io/file_map.h), and a mapped file that
+// shrinks while it is read faults where read() would have returned its new end. A fixed
+// buffer, written before each input is opened, that the handler only reads.
+constinit char g_fault_message[4200] = {};
+constinit std::atomic<size_t> g_fault_message_len{0};
+
+void set_fault_message(const std::string& name) {
+  g_fault_message_len.store(0);
+  const std::string msg = "rigz: " + name + ": file shrank while it was read\n";
+  const size_t n = std::min(msg.size(), sizeof g_fault_message);
+  std::memcpy(g_fault_message, msg.data(), n);
+  g_fault_message_len.store(n);
+}
 
 // A file descriptor closed on scope exit.
 struct Fd {
@@ -258,7 +273,8 @@ class Runner {
       auto progress = start_progress(name, fd, writes_stdout);
       progress_shown = progress != nullptr;
       announce(verbose_name, !progress_shown);
-      FdInput raw(fd);
+      set_fault_message(name);
+      FdInput raw(fd, /*map=*/true);
       CountingInput counted(raw, progress.get());
       r = job(counted);
     }
@@ -622,6 +638,17 @@ extern "C" void on_fatal_signal(int sig) {
   std::raise(sig);
 }
 
+// A mapped input that shrank (g_fault_message): an error like a failed read, exit 1,
+// partial outputs removed, the input left as it is.
+extern "C" void on_bus_error(int) {
+  remove_temporary_files_from_signal();
+  end_progress_line_from_signal();
+  const size_t n = g_fault_message_len.load();
+  if (n > 0 && ::write(STDERR_FILENO, g_fault_message, n) < 0) {
+  }
+  _exit(1);
+}
+
 }  // namespace
 
 void install_signal_handlers() {
@@ -638,6 +665,10 @@ void install_signal_handlers() {
     for (int s : kFatalSignals) sigaddset(&sa.sa_mask, s);
     sigaction(sig, &sa, nullptr);
   }
+  struct sigaction bus = {};
+  bus.sa_handler = on_bus_error;
+  sigfillset(&bus.sa_mask);
+  sigaction(SIGBUS, &bus, nullptr);
 }
 
 int run(const Options& options) { return Runner(options).run(); }

@@ -1,6 +1,10 @@
 // A refillable window over an input stream: the bytes not yet consumed stay in place
 // while more are read behind them (the buffer grows only when they fill it, as a long
-// header field or a large member can).
+// header field or a large member can). Where the stream's bytes can be read in place
+// (InputStream::view_rest: a mapped file), the window is a view of them instead of a
+// buffer: refill() extends it over the next `size` bytes and moves the stream past them,
+// and nothing is copied. Once the view is used up, a file that grew since goes on in the
+// buffer.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -13,9 +17,17 @@ namespace rigz {
 
 class InputWindow {
  public:
-  explicit InputWindow(InputStream& in, size_t size = size_t(1) << 20)
-      : in_(in), buf_(make_big_array<uint8_t>(size)), capacity_(size) {}
-  const uint8_t* data() const { return buf_.get() + pos_; }
+  explicit InputWindow(InputStream& in, size_t size = size_t(1) << 20) : in_(in), capacity_(size) {
+    if (auto v = in.view_rest()) {
+      base_ = v->data;
+      view_end_ = static_cast<size_t>(std::min<uint64_t>(v->size, SIZE_MAX));
+      view_whole_ = v->whole;
+    } else {
+      buf_ = make_big_array<uint8_t>(size);
+      base_ = buf_.get();
+    }
+  }
+  const uint8_t* data() const { return base_ + pos_; }
   size_t size() const { return end_ - pos_; }
   void consume(size_t n) {
     pos_ += n;
@@ -30,16 +42,27 @@ class InputWindow {
     const size_t here = static_cast<size_t>(std::min<uint64_t>(n, size()));
     consume(here);
     if (n == here) return true;
-    pos_ = end_ = 0;
     const uint64_t skipped = in_.skip(n - here);
     consumed_ += skipped;
     if (skipped < n - here) eof_ = true;
+    if (!viewing()) {
+      pos_ = end_ = 0;
+    } else if (skipped <= view_end_ - end_) {
+      pos_ = end_ += static_cast<size_t>(skipped);
+    } else {  // past the view, into what the file grew by since
+      pos_ = end_ = view_end_;
+      leave_view();
+    }
     return !eof_;
   }
 
   // Reads more input behind the unconsumed bytes. Returns false at end of input.
   bool refill() {
     if (eof_) return false;
+    if (viewing()) {
+      if (end_ < view_end_) return extend_view();
+      leave_view();  // the end of the view: the file may have grown since
+    }
     if (pos_ > 0) {
       std::memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
       end_ -= pos_;
@@ -60,6 +83,12 @@ class InputWindow {
   // to be read again: the trailer ISA-L had buffered, members handed back by the
   // parallel path).
   void unread(const uint8_t* bytes, size_t n) {
+    if (viewing() && n <= pos_ && std::memcmp(base_ + pos_ - n, bytes, n) == 0) {
+      pos_ -= n;  // the bytes just before: always so, as far as rigz unreads
+      consumed_ -= n;
+      return;
+    }
+    if (viewing()) leave_view();
     if (n > pos_) regrow(n + (end_ - pos_) + capacity_, n);
     pos_ -= n;
     std::memcpy(buf_.get() + pos_, bytes, n);
@@ -74,18 +103,46 @@ class InputWindow {
   }
 
  private:
+  bool viewing() const { return buf_ == nullptr; }
+
+  // Takes up to `capacity_` more bytes of the view into the window.
+  bool extend_view() {
+    const size_t step = std::min(capacity_, view_end_ - end_);
+    const uint64_t got = in_.skip(step);
+    end_ += static_cast<size_t>(got);
+    if (got < step) view_end_ = end_, eof_ = true;  // the file shrank: its end is here
+    if (end_ == view_end_ && view_whole_) eof_ = true;
+    return got > 0;
+  }
+
+  // Goes on in a buffer: the unconsumed bytes of the view are copied into one.
+  void leave_view() {
+    const size_t left = end_ - pos_;
+    BigArray<uint8_t> buf = make_big_array<uint8_t>(std::max(capacity_, 2 * left));
+    std::memcpy(buf.get(), base_ + pos_, left);
+    capacity_ = std::max(capacity_, 2 * left);
+    buf_.swap(buf);
+    base_ = buf_.get();
+    pos_ = 0;
+    end_ = left;
+  }
+
   // A buffer of `capacity` with the unconsumed bytes moved to offset `at`.
   void regrow(size_t capacity, size_t at) {
     BigArray<uint8_t> grown = make_big_array<uint8_t>(capacity);
-    std::memcpy(grown.get() + at, buf_.get() + pos_, end_ - pos_);
+    std::memcpy(grown.get() + at, base_ + pos_, end_ - pos_);
     end_ = at + (end_ - pos_);
     pos_ = at;
     buf_.swap(grown);
+    base_ = buf_.get();
     capacity_ = capacity;
   }
 
   InputStream& in_;
-  BigArray<uint8_t> buf_;  // not zeroed: only the pages that reads fill are touched
+  BigArray<uint8_t> buf_;    // not zeroed: only the pages that reads fill are touched; none while viewing
+  const uint8_t* base_;      // buf_, or the view (offset 0 = where the stream stood at the start)
+  size_t view_end_ = 0;      // the view's size
+  bool view_whole_ = false;  // nothing follows the view (InputStream::View::whole)
   size_t capacity_;
   size_t pos_ = 0, end_ = 0;
   uint64_t consumed_ = 0;

@@ -42,6 +42,14 @@ class PeekInput : public InputStream {
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
     return in_.read_at(offset, buf, n);
   }
+  // The head was read from `in`, whose position is its end: the view starts that much
+  // before (bytes before a view's position are in place too, InputStream::view_rest).
+  std::optional<View> view_rest() override {
+    auto v = in_.view_rest();
+    if (!v) return v;
+    const size_t back = head_.size() - std::min(pos_, head_.size());
+    return View{v->data - back, v->size + back, v->whole};
+  }
   uint64_t skip(uint64_t n) override {
     const uint64_t here = std::min<uint64_t>(n, head_.size() - std::min(pos_, head_.size()));
     pos_ += static_cast<size_t>(here);

@@ -83,6 +83,7 @@ class CountingInput : public InputStream {
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
     return in_.read_at(offset, buf, n);
   }
+  std::optional<View> view_rest() override { return in_.view_rest(); }  // counted as skip()ped
   uint64_t skip(uint64_t n) override {
     const uint64_t k = in_.skip(n);
     if (progress_) progress_->add(k);

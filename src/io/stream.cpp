@@ -31,7 +31,7 @@ size_t read_fully(uint8_t* buf, size_t n, Io io) {
 
 }  // namespace
 
-FdInput::FdInput(int fd) : fd_(fd) {
+FdInput::FdInput(int fd, bool map) : fd_(fd), map_allowed_(map) {
   struct stat st;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) start_ = ::lseek(fd, 0, SEEK_CUR);
 }
@@ -65,6 +65,22 @@ uint64_t FdInput::skip(uint64_t n) {
   return step;
 }
 
+std::optional<InputStream::View> FdInput::view_rest() {
+  if (start_ < 0 || !map_allowed_) return std::nullopt;
+  struct stat st;
+  const off_t here = ::lseek(fd_, 0, SEEK_CUR);
+  if (here < 0 || ::fstat(fd_, &st) != 0 || st.st_size < here) return std::nullopt;
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size - static_cast<uint64_t>(here) < kMinMapped) return std::nullopt;
+  if (maps_.empty() || maps_.back()->size() < size) {
+    auto map = FileMap::map(fd_, size);
+    if (!map) return std::nullopt;
+    maps_.push_back(std::move(map));
+  }
+  const FileMap& map = *maps_.back();
+  return View{map.data() + here, map.size() - static_cast<uint64_t>(here), false};
+}
+
 size_t FdInput::read(uint8_t* buf, size_t n) {
   return read_fully(buf, n, [&](uint8_t* p, size_t k, size_t) { return ::read(fd_, p, k); });
 }
@@ -94,6 +110,8 @@ uint64_t MemoryInput::skip(uint64_t n) {
   pos_ += take;
   return take;
 }
+
+std::optional<InputStream::View> MemoryInput::view_rest() { return View{data_ + pos_, len_ - pos_, true}; }
 
 size_t MemoryInput::read(uint8_t* buf, size_t n) {
   size_t take = std::min(n, len_ - pos_);

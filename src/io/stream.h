@@ -3,8 +3,11 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
+
+#include "io/file_map.h"
 
 namespace rigz {
 
@@ -31,6 +34,19 @@ class InputStream {
   // Moves past n bytes without handing them out; returns how many there were (fewer only
   // at the end). This one reads and drops them; a regular file seeks.
   virtual uint64_t skip(uint64_t n);
+
+  // The bytes from the stream's position to its end, where they can be read in place (a
+  // mapped file: no copy), or nothing. The bytes before the position, back to the
+  // stream's start, are in place too (view.data[-k]). The view does not move the stream:
+  // who takes bytes from it moves past them with skip(), so that the position and a
+  // progress count follow. A file that grows after the view was taken has the rest to
+  // read() once the view is used up.
+  struct View {
+    const uint8_t* data;
+    uint64_t size;
+    bool whole;  // nothing can follow (memory); a file may grow
+  };
+  virtual std::optional<View> view_rest() { return std::nullopt; }
 };
 
 class OutputStream {
@@ -42,15 +58,25 @@ class OutputStream {
 
 class FdInput : public InputStream {
  public:
-  explicit FdInput(int fd);
+  // With `map`, view_rest() maps a regular file of at least kMinMapped bytes (io/file_map.h:
+  // the caller must then handle SIGBUS, which a file that shrinks while mapped raises).
+  explicit FdInput(int fd, bool map = false);
   size_t read(uint8_t* buf, size_t n) override;
   // pread() on a regular file, from the offset the descriptor had when this was made.
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
   uint64_t skip(uint64_t n) override;
+  std::optional<View> view_rest() override;
+
+  // Below this much left to read, read() costs less than setting up a mapping.
+  static constexpr uint64_t kMinMapped = uint64_t(1) << 20;
 
  private:
   int fd_;
   int64_t start_ = -1;  // the file offset of the stream's start; -1: not a regular file
+  bool map_allowed_;
+  // The whole file from offset 0, mapped again if it grew; earlier maps stay, for views
+  // taken from them.
+  std::vector<std::unique_ptr<FileMap>> maps_;
 };
 
 class FdOutput : public OutputStream {
@@ -68,6 +94,7 @@ class MemoryInput : public InputStream {
   size_t read(uint8_t* buf, size_t n) override;
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
   uint64_t skip(uint64_t n) override;
+  std::optional<View> view_rest() override;
 
  private:
   const uint8_t* data_;

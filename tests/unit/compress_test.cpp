@@ -574,6 +574,36 @@ TEST(CompressErrors, WorkersReadFailurePropagates) {
   }
 }
 
+// Blocks taken in place (a mapped file, memory), read by workers at offsets, or read in
+// order all give the same bytes, whatever the input's size against the block size.
+TEST(Compress, EveryWayOfReadingGivesTheSameBytes) {
+  for (size_t size : {size_t(4) << 20, (size_t(4) << 20) + 1, (size_t(5) << 20) - 1}) {
+    const Bytes data = test::make_data(size, 23);
+    const Bytes reference = test::compress(data, opts(1, 1, 0));
+    char name[] = "/tmp/rigz-compress-test.XXXXXX";
+    const int fd = mkstemp(name);
+    ASSERT_GE(fd, 0);
+    unlink(name);
+    ASSERT_EQ(write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    for (unsigned t : {1u, 2u, 4u}) {
+      SCOPED_TRACE(describe(size, opts(1, t, 0)));
+      for (bool map : {false, true}) {
+        lseek(fd, 0, SEEK_SET);
+        FdInput file(fd, map);
+        MemoryOutput out;
+        compress_gzip(file, out, opts(1, t, 0));
+        EXPECT_TRUE(out.data == reference) << (map ? "mapped" : "read");
+        EXPECT_EQ(lseek(fd, 0, SEEK_CUR), static_cast<off_t>(size));  // where read() would leave it
+      }
+      SerialOnlyInput serial(data);
+      MemoryOutput out;
+      compress_gzip(serial, out, opts(1, t, 0));
+      EXPECT_TRUE(out.data == reference) << "serial";
+    }
+    close(fd);
+  }
+}
+
 TEST(CompressErrors, FailedRunsLeaveNoThreadsBehind) {
   // Many failing runs in a row: a leaked or stuck thread would show up as a hang or crash.
   for (int i = 0; i < 50; ++i) {

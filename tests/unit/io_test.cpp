@@ -150,6 +150,125 @@ TEST(InputWindow, EndedOnlyOnceTheInputHasEnded) {
   }
 }
 
+// A file of 1 MiB and more is read in place where the caller allows it (FdInput's `map`).
+TEST(FdInput, ViewsOnlyLargeFilesAndOnlyWhenAsked) {
+  TempFile small(counting_bytes(FdInput::kMinMapped - 1));
+  EXPECT_FALSE(FdInput(small.fd(), true).view_rest().has_value());
+  const auto data = counting_bytes(3 * FdInput::kMinMapped);
+  TempFile big(data);
+  EXPECT_FALSE(FdInput(big.fd()).view_rest().has_value());
+  FdInput in(big.fd(), true);
+  uint8_t b[10];
+  ASSERT_EQ(in.read(b, sizeof b), sizeof b);
+  auto v = in.view_rest();  // from the position on, and the bytes before it in place too
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->size, data.size() - 10);
+  EXPECT_FALSE(v->whole);
+  EXPECT_TRUE(std::equal(v->data - 10, v->data + v->size, data.begin()));
+  // The wrappers pass it on; PeekInput's view starts where its own read() would.
+  CountingInput counted(in, nullptr);
+  PeekInput peek(counted, 100);
+  ASSERT_EQ(peek.read(b, 4), 4u);
+  v = peek.view_rest();
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->data[0], data[14]);
+  EXPECT_EQ(v->size, data.size() - 14);
+}
+
+// The window over a view hands out the same bytes as over a buffer, moves the stream past
+// what it takes (the descriptor ends where read() would leave it), and keeps unread bytes
+// in place.
+TEST(InputWindow, AViewGivesWhatReadingGives) {
+  const auto data = counting_bytes(3 * FdInput::kMinMapped + 12345);
+  TempFile f(data);
+  FdInput in(f.fd(), true);
+  InputWindow w(in, 1 << 16);
+  std::vector<uint8_t> seen;
+  ASSERT_TRUE(w.ensure(100));
+  const uint8_t* before = w.data();
+  w.consume(40);
+  w.unread(data.data() + 30, 10);  // the bytes just consumed: no copy
+  EXPECT_EQ(w.data(), before + 30);
+  EXPECT_EQ(w.consumed(), 30u);
+  seen.assign(data.begin(), data.begin() + 30);
+  do {
+    seen.insert(seen.end(), w.data(), w.data() + w.size());
+    w.consume(w.size());
+  } while (w.refill());
+  EXPECT_TRUE(seen == data);
+  EXPECT_TRUE(w.ended());
+  EXPECT_EQ(w.consumed(), data.size());
+  EXPECT_EQ(lseek(f.fd(), 0, SEEK_CUR), static_cast<off_t>(data.size()));
+}
+
+TEST(InputWindow, UnreadOfOtherBytesLeavesTheView) {
+  const auto data = counting_bytes(2 * FdInput::kMinMapped);
+  TempFile f(data);
+  FdInput in(f.fd(), true);
+  InputWindow w(in, 4096);
+  ASSERT_TRUE(w.ensure(1000));
+  w.consume(500);
+  const uint8_t other[3] = {1, 2, 3};
+  w.unread(other, 3);
+  EXPECT_EQ(w.consumed(), 497u);
+  ASSERT_GE(w.size(), 3u);
+  EXPECT_TRUE(std::equal(other, other + 3, w.data()));
+  EXPECT_EQ(w.data()[3], data[500]);
+  w.consume(3);
+  std::vector<uint8_t> rest;
+  do {
+    rest.insert(rest.end(), w.data(), w.data() + w.size());
+    w.consume(w.size());
+  } while (w.refill());
+  EXPECT_TRUE(std::equal(rest.begin(), rest.end(), data.begin() + 500, data.end()));
+  EXPECT_EQ(rest.size(), data.size() - 500);
+}
+
+// A file that grows after the view was taken is read on to its new end; one that shrinks
+// ends where it now ends (the window never touches a page past it: that would be SIGBUS).
+TEST(InputWindow, AViewFollowsAFileThatGrowsOrShrinks) {
+  auto data = counting_bytes(2 * FdInput::kMinMapped);
+  {
+    TempFile f(data);
+    FdInput in(f.fd(), true);
+    InputWindow w(in, 1 << 16);
+    ASSERT_TRUE(w.ensure(1));
+    const auto more = counting_bytes(5000);
+    ASSERT_EQ(pwrite(f.fd(), more.data(), more.size(), static_cast<off_t>(data.size())), 5000);
+    uint64_t total = 0;
+    do {
+      total += w.size();
+      w.consume(w.size());
+    } while (w.refill());
+    EXPECT_EQ(total, data.size() + 5000);
+  }
+  {
+    TempFile f(data);
+    FdInput in(f.fd(), true);
+    InputWindow w(in, 1 << 16);
+    ASSERT_TRUE(w.ensure(1));
+    ASSERT_EQ(ftruncate(f.fd(), 100000), 0);
+    uint64_t total = 0;
+    do {
+      total += w.size();
+      w.consume(w.size());
+    } while (w.refill());
+    EXPECT_EQ(total, 100000u);
+    EXPECT_TRUE(w.ended());
+  }
+}
+
+// Memory is a view that nothing follows: the window knows the end once it reaches it.
+TEST(InputWindow, MemoryEndsWithItsView) {
+  const auto data = counting_bytes(3000);
+  MemoryInput in(data.data(), data.size());
+  InputWindow w(in, 4096);
+  ASSERT_TRUE(w.refill());
+  EXPECT_TRUE(w.ended());
+  EXPECT_EQ(w.size(), 3000u);
+  EXPECT_EQ(w.data(), data.data());
+}
+
 // An output that records what it is given.
 class Recorder : public OutputStream {
  public:

@@ -1,0 +1,34 @@
+// A read-only mapping of a regular file, so that its bytes are read where the page cache
+// holds them instead of being copied out by read(). The copy was 9-11% of the CPU time of
+// `rigz -d -p 1` and of `rigz -1 -p 1` (perf, _copy_to_iter; docs/design.md, "Reading
+// in place").
+//
+// A mapping has one hazard that read() has not: if the file shrinks while it is mapped,
+// touching a page past its new end raises SIGBUS. The command line, which maps, turns
+// that signal into an error that names the file (cli/run.cpp); the library maps only where
+// its caller asks (FdInput's `map` flag).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace rigz {
+
+class FileMap {
+ public:
+  // All `size` bytes of the regular file open on `fd`; nullptr where it cannot be mapped.
+  static std::unique_ptr<FileMap> map(int fd, uint64_t size);
+  ~FileMap();
+  FileMap(const FileMap&) = delete;
+  FileMap& operator=(const FileMap&) = delete;
+
+  const uint8_t* data() const { return data_; }
+  uint64_t size() const { return size_; }
+
+ private:
+  FileMap(const uint8_t* data, uint64_t size) : data_(data), size_(size) {}
+  const uint8_t* data_;
+  uint64_t size_;
+};
+
+}  // namespace rigz
