@@ -22,6 +22,7 @@ class InputWindow {
       base_ = v->data;
       view_end_ = static_cast<size_t>(std::min<uint64_t>(v->size, SIZE_MAX));
       view_whole_ = v->whole;
+      eof_ = view_whole_ && view_end_ == 0;
     } else {
       buf_ = make_big_array<uint8_t>(size);
       base_ = buf_.get();
@@ -83,7 +84,7 @@ class InputWindow {
   // to be read again: the trailer ISA-L had buffered, members handed back by the
   // parallel path).
   void unread(const uint8_t* bytes, size_t n) {
-    if (viewing() && n <= pos_ && std::memcmp(base_ + pos_ - n, bytes, n) == 0) {
+    if (viewing() && n <= pos_ && (n == 0 || std::memcmp(base_ + pos_ - n, bytes, n) == 0)) {
       pos_ -= n;  // the bytes just before: always so, as far as rigz unreads
       consumed_ -= n;
       return;
@@ -119,7 +120,7 @@ class InputWindow {
   void leave_view() {
     const size_t left = end_ - pos_;
     BigArray<uint8_t> buf = make_big_array<uint8_t>(std::max(capacity_, 2 * left));
-    std::memcpy(buf.get(), base_ + pos_, left);
+    if (left > 0) std::memcpy(buf.get(), base_ + pos_, left);
     capacity_ = std::max(capacity_, 2 * left);
     buf_.swap(buf);
     base_ = buf_.get();
@@ -130,7 +131,7 @@ class InputWindow {
   // A buffer of `capacity` with the unconsumed bytes moved to offset `at`.
   void regrow(size_t capacity, size_t at) {
     BigArray<uint8_t> grown = make_big_array<uint8_t>(capacity);
-    std::memcpy(grown.get() + at, base_ + pos_, end_ - pos_);
+    if (end_ > pos_) std::memcpy(grown.get() + at, base_ + pos_, end_ - pos_);
     end_ = at + (end_ - pos_);
     pos_ = at;
     buf_.swap(grown);
