@@ -98,8 +98,10 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
   // alone: starting a writer thread cost more than it saved (rigz -d of a 2 KB member:
   // 1.38 -> 1.30 ms, hyperfine medians, 2-core VM; gzip -d 0.87 ms, pigz -d 1.5 ms).
   const unsigned threads = r.ended() && r.size() <= kSmallInput ? 1 : opts.threads;
-  // With a thread to spare, write() runs beside the inflating.
-  BufferedWriter sink(out, kOutBufSize, threads > 1);
+  // With a thread to spare, write() runs beside the inflating, unless the output goes
+  // nowhere: handing buffers to a writer that does nothing with them cost 10-15% (rigz -d
+  // -p 2 to /dev/null against -p 1, docs/design.md, "Reading in place").
+  BufferedWriter sink(out, kOutBufSize, threads > 1 && !out.discards());
   for (bool first = true;; first = false) {
     if (threads > 1 && front_member_indexed(r)) {
       sink.flush();

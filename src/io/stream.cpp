@@ -85,6 +85,12 @@ size_t FdInput::read(uint8_t* buf, size_t n) {
   return read_fully(buf, n, [&](uint8_t* p, size_t k, size_t) { return ::read(fd_, p, k); });
 }
 
+bool FdOutput::discards() const {
+  struct stat out, null;
+  return ::fstat(fd_, &out) == 0 && S_ISCHR(out.st_mode) && ::stat("/dev/null", &null) == 0 &&
+         out.st_rdev == null.st_rdev;
+}
+
 void FdOutput::write(const uint8_t* buf, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd_, buf, n);

@@ -54,6 +54,9 @@ class OutputStream {
   virtual ~OutputStream() = default;
   // Writes all n bytes or throws (Error::write, Error::broken_pipe).
   virtual void write(const uint8_t* buf, size_t n) = 0;
+  // Whether what is written goes nowhere (-t, /dev/null): no thread is worth spending on
+  // writing it.
+  virtual bool discards() const { return false; }
 };
 
 class FdInput : public InputStream {
@@ -83,6 +86,7 @@ class FdOutput : public OutputStream {
  public:
   explicit FdOutput(int fd) : fd_(fd) {}
   void write(const uint8_t* buf, size_t n) override;
+  bool discards() const override;  // the descriptor is /dev/null
 
  private:
   int fd_;
@@ -111,6 +115,7 @@ class MemoryOutput : public OutputStream {
 class NullOutput : public OutputStream {
  public:
   void write(const uint8_t*, size_t) override {}
+  bool discards() const override { return true; }
 };
 
 }  // namespace rigz

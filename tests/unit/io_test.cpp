@@ -269,6 +269,22 @@ TEST(InputWindow, MemoryEndsWithItsView) {
   EXPECT_EQ(w.data(), data.data());
 }
 
+TEST(FdOutput, DiscardsOnlyIntoDevNull) {
+  const int null = open("/dev/null", O_WRONLY);
+  ASSERT_GE(null, 0);
+  EXPECT_TRUE(FdOutput(null).discards());
+  close(null);
+  TempFile f(counting_bytes(10));
+  EXPECT_FALSE(FdOutput(f.fd()).discards());
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  EXPECT_FALSE(FdOutput(p[1]).discards());
+  close(p[0]);
+  close(p[1]);
+  EXPECT_TRUE(NullOutput().discards());
+  EXPECT_FALSE(MemoryOutput().discards());
+}
+
 // An output that records what it is given.
 class Recorder : public OutputStream {
  public:
