@@ -641,6 +641,11 @@ extern "C" void on_fatal_signal(int sig) {
 // A mapped input that shrank (g_fault_message): an error like a failed read, exit 1,
 // partial outputs removed, the input left as it is.
 extern "C" void on_bus_error(int) {
+  // Several threads may fault at once: the first one reports and exits, the others wait
+  // for that (returning would only fault again).
+  static std::atomic<bool> reported{false};
+  if (reported.exchange(true))
+    for (;;) pause();
   remove_temporary_files_from_signal();
   end_progress_line_from_signal();
   const size_t n = g_fault_message_len.load();

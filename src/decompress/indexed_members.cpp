@@ -33,8 +33,12 @@ uint32_t le32(const uint8_t* p) {
 struct MemberJob {
   uint64_t seq = 0;
   bool end = false;          // marks the end of the run for the writer
-  bool holds_input = false;  // `in` was taken from the input and not yet written out
-  std::vector<uint8_t> in;
+  bool holds_input = false;  // the member was taken from the input and not yet written out
+  // The member's bytes: where the input holds them in place (InputWindow::in_place, a
+  // mapped file), or a copy in `copy`.
+  const uint8_t* in = nullptr;
+  size_t in_size = 0;
+  std::vector<uint8_t> copy;
   size_t header_len = 0;
   std::vector<uint8_t> out;
   uint32_t out_len = 0;
@@ -97,7 +101,13 @@ class MemberDecoder {
       if (!slot) return;
       MemberJob* job = *slot;
       job->seq = seq;
-      job->in.assign(in.data(), in.data() + *size);
+      if (in.in_place()) {
+        job->in = in.data();
+      } else {
+        job->copy.assign(in.data(), in.data() + *size);
+        job->in = job->copy.data();
+      }
+      job->in_size = *size;
       job->holds_input = true;
       job->header_len = header_len;
       job->out_len = isize;
@@ -119,15 +129,15 @@ class MemberDecoder {
       if (job->out.size() < job->out_len) job->out.resize(job->out_len);
       isal_inflate_init(state.get());
       state->crc_flag = ISAL_GZIP_NO_HDR;
-      state->next_in = job->in.data() + job->header_len;
-      state->avail_in = static_cast<uint32_t>(job->in.size() - job->header_len);
+      state->next_in = const_cast<uint8_t*>(job->in) + job->header_len;
+      state->avail_in = static_cast<uint32_t>(job->in_size - job->header_len);
       state->next_out = job->out.data();
       state->avail_out = job->out_len;
       const int ret = isal_inflate_stateless(state.get());
       // The bytes after the deflate data, some of them possibly in ISA-L's bit buffer,
       // must be exactly the trailer.
       const size_t left = state->avail_in + static_cast<size_t>(state->read_in_length / 8);
-      const uint8_t* trailer = job->in.data() + job->in.size() - kGzipTrailerSize;
+      const uint8_t* trailer = job->in + job->in_size - kGzipTrailerSize;
       job->error = nullptr;
       if (ret != ISAL_DECOMP_OK || left != kGzipTrailerSize)
         job->error = kInconsistent;
@@ -166,7 +176,7 @@ class MemberDecoder {
     for (auto& job : jobs_)
       if (job->holds_input) held.push_back(job.get());
     std::sort(held.begin(), held.end(), [](MemberJob* a, MemberJob* b) { return a->seq > b->seq; });
-    for (MemberJob* job : held) in.unread(job->in.data(), job->in.size());
+    for (MemberJob* job : held) in.unread(job->in, job->in_size);
   }
 
   OutputStream& out_;

@@ -77,6 +77,10 @@ class InputWindow {
     return got > 0;
   }
 
+  // Whether consumed bytes stay where data() showed them, for as long as the stream lives
+  // (a view: nothing is moved or freed), so that they can be used without a copy.
+  bool in_place() const { return viewing(); }
+
   // Whether the input has ended: all that is left of it is in the window.
   bool ended() const { return eof_; }
 
@@ -84,7 +88,8 @@ class InputWindow {
   // to be read again: the trailer ISA-L had buffered, members handed back by the
   // parallel path).
   void unread(const uint8_t* bytes, size_t n) {
-    if (viewing() && n <= pos_ && (n == 0 || std::memcmp(base_ + pos_ - n, bytes, n) == 0)) {
+    if (viewing() && n <= pos_ &&
+        (bytes == base_ + pos_ - n || n == 0 || std::memcmp(base_ + pos_ - n, bytes, n) == 0)) {
       pos_ -= n;  // the bytes just before: always so, as far as rigz unreads
       consumed_ -= n;
       return;
