@@ -1,6 +1,7 @@
 #include "decompress/decompress.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -49,6 +50,46 @@ void expect_data_error(const Bytes& gz, const std::string& what,
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), Error::Kind::data) << what << ": " << e.what();
     }
+  }
+}
+
+// A mapped .gz whose size is a multiple of the page size ends where its last page does:
+// an inflater or parser that read past its input would fault there. Members from zlib
+// (the streaming path) and from rigz (indexed members in place), at every thread count.
+TEST(Decompress, MappedInputEndingAtAPageBoundary) {
+  const test::Bytes data = test::make_data(size_t(3) << 20, 25, 60);
+  GzipHeader h;
+  h.has_name = true;
+  const test::Bytes plain = test::make_member(h, data, 1);
+  CompressOptions co;
+  co.level = 1;
+  const test::Bytes ours = test::compress(data, co);
+  for (const test::Bytes* gz0 : {&plain, &ours}) {
+    test::Bytes gz = *gz0;
+    if (gz0 == &plain) {  // pad the name so that the file fills its last page
+      h.name.assign((4096 - gz.size() % 4096) % 4096, 'n');
+      gz = test::make_member(h, data, 1);
+    } else {  // zeros after the last member, which gzip ignores
+      gz.resize(gz.size() + (4096 - gz.size() % 4096) % 4096, 0);
+    }
+    ASSERT_EQ(gz.size() % 4096, 0u);
+    char name[] = "/tmp/rigz-decompress-test.XXXXXX";
+    const int fd = mkstemp(name);
+    ASSERT_GE(fd, 0);
+    unlink(name);
+    ASSERT_EQ(write(fd, gz.data(), gz.size()), static_cast<ssize_t>(gz.size()));
+    for (unsigned threads : {1u, 2u, 3u}) {
+      SCOPED_TRACE(std::string(gz0 == &plain ? "zlib" : "rigz") + " threads " + std::to_string(threads));
+      lseek(fd, 0, SEEK_SET);
+      FdInput in(fd, /*map=*/true);
+      MemoryOutput out;
+      DecompressOptions o;
+      test::set_decompress_threads(o, threads);
+      const DecompressResult r = decompress_gzip(in, out, o);
+      EXPECT_TRUE(out.data == data);
+      EXPECT_EQ(r.in_bytes, gz.size());
+    }
+    close(fd);
   }
 }
 
