@@ -580,11 +580,8 @@ TEST(Compress, EveryWayOfReadingGivesTheSameBytes) {
   for (size_t size : {size_t(4) << 20, (size_t(4) << 20) + 1, (size_t(5) << 20) - 1}) {
     const Bytes data = test::make_data(size, 23);
     const Bytes reference = test::compress(data, opts(1, 1, 0));
-    char name[] = "/tmp/rigz-compress-test.XXXXXX";
-    const int fd = mkstemp(name);
+    const int fd = test::temp_file_with(data);
     ASSERT_GE(fd, 0);
-    unlink(name);
-    ASSERT_EQ(write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
     for (unsigned t : {1u, 2u, 4u}) {
       SCOPED_TRACE(describe(size, opts(1, t, 0)));
       for (bool map : {false, true}) {
@@ -610,11 +607,8 @@ TEST(Compress, EveryWayOfReadingGivesTheSameBytes) {
 TEST(Compress, MappedInputEndingAtAPageBoundary) {
   for (unsigned random_pct : {0u, 100u}) {
     const Bytes data = test::make_uniform_data(size_t(4) << 20, 24, random_pct);
-    char name[] = "/tmp/rigz-compress-test.XXXXXX";
-    const int fd = mkstemp(name);
+    const int fd = test::temp_file_with(data);
     ASSERT_GE(fd, 0);
-    unlink(name);
-    ASSERT_EQ(write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
     for (int level : {1, 9}) {
       SCOPED_TRACE(describe(data.size(), opts(level, 2, 0)) + " random " + std::to_string(random_pct) + "%");
       lseek(fd, 0, SEEK_SET);

@@ -73,11 +73,8 @@ TEST(Decompress, MappedInputEndingAtAPageBoundary) {
       gz.resize(gz.size() + (4096 - gz.size() % 4096) % 4096, 0);
     }
     ASSERT_EQ(gz.size() % 4096, 0u);
-    char name[] = "/tmp/rigz-decompress-test.XXXXXX";
-    const int fd = mkstemp(name);
+    const int fd = test::temp_file_with(gz);
     ASSERT_GE(fd, 0);
-    unlink(name);
-    ASSERT_EQ(write(fd, gz.data(), gz.size()), static_cast<ssize_t>(gz.size()));
     for (unsigned threads : {1u, 2u, 3u}) {
       SCOPED_TRACE(std::string(gz0 == &plain ? "zlib" : "rigz") + " threads " + std::to_string(threads));
       lseek(fd, 0, SEEK_SET);

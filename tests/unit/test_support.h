@@ -1,6 +1,8 @@
 // Helpers shared by the unit tests and the fuzz targets: test data, in-memory compress and
 // decompress, and zlib as the reference gunzip.
 #pragma once
+#include <stdlib.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -185,6 +187,17 @@ inline Bytes make_member(const GzipHeader& h, const Bytes& in, int level = 6) {
   write_gzip_trailer(trailer, crc32_update(0, in.data(), in.size()), in.size());
   out.insert(out.end(), trailer, trailer + sizeof trailer);
   return out;
+}
+
+// A descriptor of an unlinked temporary file that holds `data`, at offset 0.
+inline int temp_file_with(const Bytes& data) {
+  char name[] = "/tmp/rigz-test.XXXXXX";
+  const int fd = mkstemp(name);
+  if (fd < 0) return fd;
+  unlink(name);
+  if (write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size())) return close(fd), -1;
+  lseek(fd, 0, SEEK_SET);
+  return fd;
 }
 
 // Sets DecompressOptions::threads where the library has it (parallel decompression of
