@@ -96,7 +96,7 @@ class Pipeline {
     }
     // The view, taken past block 0, reaches back to the start (InputStream::view_rest).
     if (!opts_.rsyncable)
-      if (auto v = in.view_rest()) view_ = {v->data - first->len, v->size + first->len, v->whole};
+      if (auto v = in.view_rest()) view_ = {v->data - first->len, v->size + first->len, v->whole, v->file};
     const bool parallel_reads =
         (opts_.threads >= kParallelReadThreads || view_.data) && !opts_.rsyncable && in.reads_at_offsets();
     std::vector<std::thread> threads;
@@ -294,6 +294,8 @@ class Pipeline {
       Job* job = *slot;
       // An empty block after a full one (an input of whole blocks) ends it without a member.
       if (job->len > 0) emit(*job);
+      // A block taken in place is done with: its pages leave the resident set.
+      if (view_.file && job->data != job->in.get()) FileMap::release(job->data, job->data + job->len);
       // What workers read, the stream moves past in order: its position ends where a
       // serial reader's would, and a progress line counts it.
       if (job->read_by_worker) in_->skip(job->len);
@@ -316,8 +318,8 @@ class Pipeline {
   const CompressionPlan plan_;
   OutputStream& out_;
   InputStream* in_ = nullptr;
-  InputStream::View view_{nullptr, 0, false};  // the input in place from its start, if it can be
-  std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short
+  InputStream::View view_{nullptr, 0, false, false};  // the input in place from its start, if it can be
+  std::atomic<uint64_t> end_seq_{UINT64_MAX};         // the lowest block number found short
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_, todo_;
   ReorderBuffer<Job*> done_;

@@ -25,6 +25,14 @@ class FileMap {
   const uint8_t* data() const { return data_; }
   uint64_t size() const { return size_; }
 
+  // Drops the whole pages of [begin, end), a range of a mapping, from this process's
+  // memory: the page cache keeps them, and a later touch maps them again with the same
+  // bytes. Mapped pages count in the resident set as they are touched, so without this a
+  // 200 MB input showed a peak RSS of 206 MB (21 MB read into buffers); with it the
+  // resident part of an input is the stretch in use. Only for file mappings: on other
+  // memory it would discard the contents.
+  static void release(const uint8_t* begin, const uint8_t* end);
+
  private:
   FileMap(const uint8_t* data, uint64_t size) : data_(data), size_(size) {}
   const uint8_t* data_;

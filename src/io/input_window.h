@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "io/big_buffer.h"
+#include "io/file_map.h"
 #include "io/stream.h"
 
 namespace rigz {
@@ -22,6 +23,7 @@ class InputWindow {
       base_ = v->data;
       view_end_ = static_cast<size_t>(std::min<uint64_t>(v->size, SIZE_MAX));
       view_whole_ = v->whole;
+      view_file_ = v->file;
       eof_ = view_whole_ && view_end_ == 0;
     } else {
       buf_ = make_big_array<uint8_t>(size);
@@ -118,6 +120,13 @@ class InputWindow {
     end_ += static_cast<size_t>(got);
     if (got < step) view_end_ = end_, eof_ = true;  // the file shrank: its end is here
     if (end_ == view_end_ && view_whole_) eof_ = true;
+    // The pages well behind the window leave the resident set (FileMap::release). Not
+    // those just behind: bytes are unread, and the indexed-member path's jobs inflate
+    // members it consumed a pool's worth ago (2 MiB each) straight from the view.
+    if (view_file_ && pos_ > released_ + kReleaseLag + kReleaseStep) {
+      FileMap::release(base_ + released_, base_ + pos_ - kReleaseLag);
+      released_ = pos_ - kReleaseLag;
+    }
     return got > 0;
   }
 
@@ -149,6 +158,9 @@ class InputWindow {
   const uint8_t* base_;      // buf_, or the view (offset 0 = where the stream stood at the start)
   size_t view_end_ = 0;      // the view's size
   bool view_whole_ = false;  // nothing follows the view (InputStream::View::whole)
+  bool view_file_ = false;   // the view is a file's mapping (InputStream::View::file)
+  size_t released_ = 0;      // the view's pages before this offset were released
+  static constexpr size_t kReleaseLag = size_t(16) << 20, kReleaseStep = size_t(4) << 20;
   size_t capacity_;
   size_t pos_ = 0, end_ = 0;
   uint64_t consumed_ = 0;

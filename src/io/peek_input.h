@@ -48,7 +48,7 @@ class PeekInput : public InputStream {
     auto v = in_.view_rest();
     if (!v) return v;
     const size_t back = head_.size() - std::min(pos_, head_.size());
-    return View{v->data - back, v->size + back, v->whole};
+    return View{v->data - back, v->size + back, v->whole, v->file};
   }
   uint64_t skip(uint64_t n) override {
     const uint64_t here = std::min<uint64_t>(n, head_.size() - std::min(pos_, head_.size()));

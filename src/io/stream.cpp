@@ -78,7 +78,7 @@ std::optional<InputStream::View> FdInput::view_rest() {
     maps_.push_back(std::move(map));
   }
   const FileMap& map = *maps_.back();
-  return View{map.data() + here, map.size() - static_cast<uint64_t>(here), false};
+  return View{map.data() + here, map.size() - static_cast<uint64_t>(here), false, true};
 }
 
 size_t FdInput::read(uint8_t* buf, size_t n) {
@@ -117,7 +117,7 @@ uint64_t MemoryInput::skip(uint64_t n) {
   return take;
 }
 
-std::optional<InputStream::View> MemoryInput::view_rest() { return View{data_ + pos_, len_ - pos_, true}; }
+std::optional<InputStream::View> MemoryInput::view_rest() { return View{data_ + pos_, len_ - pos_, true, false}; }
 
 size_t MemoryInput::read(uint8_t* buf, size_t n) {
   size_t take = std::min(n, len_ - pos_);

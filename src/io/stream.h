@@ -45,6 +45,7 @@ class InputStream {
     const uint8_t* data;
     uint64_t size;
     bool whole;  // nothing can follow (memory); a file may grow
+    bool file;   // a file's mapping: pages done with can be released (FileMap::release)
   };
   virtual std::optional<View> view_rest() { return std::nullopt; }
 };
