@@ -44,14 +44,15 @@ bool g_foreground = true;
 constexpr size_t kPeekSize = 4096;
 
 // The message for SIGBUS: inputs are mapped (io/file_map.h), and a mapped file that
-// shrinks while it is read faults where read() would have returned its new end. A fixed
-// buffer, written before each input is opened, that the handler only reads.
+// shrinks while it is read faults where read() would have returned its new end (as does
+// a page that the disk fails to read, where read() would have said EIO). A fixed buffer,
+// written before each input is opened, that the handler only reads.
 constinit char g_fault_message[4200] = {};
 constinit std::atomic<size_t> g_fault_message_len{0};
 
 void set_fault_message(const std::string& name) {
   g_fault_message_len.store(0);
-  const std::string msg = "rigz: " + name + ": file shrank while it was read\n";
+  const std::string msg = "rigz: " + name + ": read error: the file shrank, or its storage failed, while it was read\n";
   const size_t n = std::min(msg.size(), sizeof g_fault_message);
   std::memcpy(g_fault_message, msg.data(), n);
   g_fault_message_len.store(n);
@@ -638,7 +639,7 @@ extern "C" void on_fatal_signal(int sig) {
   std::raise(sig);
 }
 
-// A mapped input that shrank (g_fault_message): an error like a failed read, exit 1,
+// A mapped input that could not be read (g_fault_message): an error like a failed read, exit 1,
 // partial outputs removed, the input left as it is.
 extern "C" void on_bus_error(int) {
   // Several threads may fault at once: the first one reports and exits, the others wait

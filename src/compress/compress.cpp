@@ -7,11 +7,12 @@
 // From 3 workers on, a regular file (or memory) is not read by the caller's thread beyond
 // its first block: that thread only numbers the blocks, and each worker reads its own
 // with pread (InputStream::read_at), so that the copy out of the page cache and the first
-// touch of the pool's pages run in parallel. Where the input can be read in place (a
-// mapped file, InputStream::view_rest), the same goes at every thread count, and a
-// worker's "read" only points its job at the block (no copy, no pool page touched). At -p 16 on 16 cores the one
-// reading thread held fast levels back (best of 2, serial -> parallel reads: access.log -1 85 -> 59 ms, pigz 88;
-// linux-src.tar -6 280 -> 240 ms, pigz 384; at -p 4 no change beyond noise; docs/benchmarks.md). Pipes and --rsyncable
+// touch of the pool's pages run in parallel. At -p 16 on 16 cores the one reading thread
+// held fast levels back (best of 2, serial -> parallel reads: access.log -1 85 -> 59 ms,
+// pigz 88; linux-src.tar -6 280 -> 240 ms, pigz 384; at -p 4 no change beyond noise;
+// docs/benchmarks.md). Where the input can be read in place (a mapped file, memory:
+// InputStream::view_rest), the same goes at every thread count, and a worker's "read"
+// only points its job at the block: no copy, no pool page touched. Pipes and --rsyncable
 // (whose cuts depend on the bytes) keep the serial reader.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
