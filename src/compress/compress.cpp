@@ -10,10 +10,8 @@
 // touch of the pool's pages run in parallel. At -p 16 on 16 cores the one reading thread
 // held fast levels back (best of 2, serial -> parallel reads: access.log -1 85 -> 59 ms,
 // pigz 88; linux-src.tar -6 280 -> 240 ms, pigz 384; at -p 4 no change beyond noise;
-// docs/benchmarks.md). Where the input can be read in place (a mapped file, memory:
-// InputStream::view_rest), the same goes at every thread count, and a worker's "read"
-// only points its job at the block: no copy, no pool page touched. Pipes and --rsyncable
-// (whose cuts depend on the bytes) keep the serial reader.
+// docs/benchmarks.md). Pipes and --rsyncable (whose cuts depend on the bytes) keep the
+// serial reader.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks, 4N+2 at levels 7-9) whatever the input size, and
@@ -60,9 +58,8 @@ struct Job {
   // Not a vector: one would zero the whole pool up front, on the reading thread. The pages
   // are touched first by the read that fills them.
   BigArray<uint8_t> in;
-  const uint8_t* data = nullptr;  // the block: in[], or where the input is viewed in place
-  size_t len = 0;                 // block bytes
-  bool last = false;              // no block follows (a worker's short read, or the serial reader's end)
+  size_t len = 0;     // block bytes
+  bool last = false;  // no block follows (a worker's short read, or the serial reader's end)
   ByteBuffer out;
   uint32_t crc = 0;
 };
@@ -88,18 +85,13 @@ class Pipeline {
   CompressResult run(InputStream& in) {
     in_ = &in;
     Job* first = read_first_block(in);
-    first->data = first->in.get();
     if (first->len < plan_.block_size) {
       first->last = true;
       compress_block(*make_block_compressor(plan_), *first, /*indexed=*/false);
       emit(*first);
       return result_;
     }
-    // The view, taken past block 0, reaches back to the start (InputStream::view_rest).
-    if (!opts_.rsyncable)
-      if (auto v = in.view_rest()) view_ = {v->data - first->len, v->size + first->len, v->whole, v->file};
-    const bool parallel_reads =
-        (opts_.threads >= kParallelReadThreads || view_.data) && !opts_.rsyncable && in.reads_at_offsets();
+    const bool parallel_reads = opts_.threads >= kParallelReadThreads && !opts_.rsyncable && in.reads_at_offsets();
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < opts_.threads; ++i) threads.emplace_back([this] { guarded([this] { work(); }); });
     threads.emplace_back([this] { guarded([this] { write(); }); });
@@ -130,6 +122,7 @@ class Pipeline {
     auto slot = free_.pop();
     if (!slot) return nullptr;
     Job* job = *slot;
+    if (!job->in) job->in = make_big_array<uint8_t>(plan_.block_size);
     job->seq = seq;
     job->read_by_worker = false;
     return job;
@@ -173,8 +166,6 @@ class Pipeline {
     for (uint64_t seq = 1;; ++seq) {
       Job* job = next_job(seq);
       if (!job) return;  // the pipeline failed elsewhere
-      if (!job->in) job->in = make_big_array<uint8_t>(plan_.block_size);
-      job->data = job->in.get();
       std::copy(carry.begin(), carry.end(), job->in.get());
       job->len = carry.size() + in.read(job->in.get() + carry.size(), plan_.block_size - carry.size());
       carry.clear();
@@ -203,20 +194,9 @@ class Pipeline {
     }
   }
 
-  // A worker's read of its block; a short one is the end of the input. A whole block in
-  // the view is taken in place; one that is not (the end of the file, which may have grown
-  // since the view was taken) is read.
+  // A worker's read of its block; a short one is the end of the input.
   void read_block(Job& job) {
-    const uint64_t at = job.seq * plan_.block_size;
-    if (view_.data && at + plan_.block_size <= view_.size) {
-      job.data = view_.data + at;
-      job.len = plan_.block_size;
-      job.last = false;
-      return;
-    }
-    if (!job.in) job.in = make_big_array<uint8_t>(plan_.block_size);
-    job.data = job.in.get();
-    const auto got = in_->read_at(at, job.in.get(), plan_.block_size);
+    const auto got = in_->read_at(job.seq * plan_.block_size, job.in.get(), plan_.block_size);
     if (!got) throw Error(Error::Kind::read, "input cannot be read at an offset");
     job.len = *got;
     job.last = job.len < plan_.block_size;
@@ -253,7 +233,7 @@ class Pipeline {
   }
 
   void compress_block(BlockCompressor& compressor, Job& job, bool indexed = true) {
-    job.crc = crc32_update(0, job.data, job.len);
+    job.crc = crc32_update(0, job.in.get(), job.len);
     compress_member(compressor, job, indexed);
   }
 
@@ -274,7 +254,7 @@ class Pipeline {
     const std::vector<uint8_t> header = write_gzip_header(h);
     job.out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
     const size_t header_len = job.out.size();
-    compressor.compress(job.data, job.len, job.seq, job.out);
+    compressor.compress(job.in.get(), job.len, job.seq, job.out);
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
@@ -295,8 +275,6 @@ class Pipeline {
       Job* job = *slot;
       // An empty block after a full one (an input of whole blocks) ends it without a member.
       if (job->len > 0) emit(*job);
-      // A block taken in place is done with: its pages leave the resident set.
-      if (view_.file && job->data != job->in.get()) FileMap::release(job->data, job->data + job->len);
       // What workers read, the stream moves past in order: its position ends where a
       // serial reader's would, and a progress line counts it.
       if (job->read_by_worker) in_->skip(job->len);
@@ -319,8 +297,7 @@ class Pipeline {
   const CompressionPlan plan_;
   OutputStream& out_;
   InputStream* in_ = nullptr;
-  InputStream::View view_{nullptr, 0, false, false};  // the input in place from its start, if it can be
-  std::atomic<uint64_t> end_seq_{UINT64_MAX};         // the lowest block number found short
+  std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_, todo_;
   ReorderBuffer<Job*> done_;

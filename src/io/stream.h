@@ -62,7 +62,8 @@ class OutputStream {
 
 class FdInput : public InputStream {
  public:
-  // With `map`, view_rest() maps a regular file of at least kMinMapped bytes (io/file_map.h:
+  // With `map`, view_rest() maps a regular file of at least kMinMapped bytes for whoever
+  // reads in place (InputWindow: the decompressors; io/file_map.h:
   // the caller must then handle SIGBUS, which a file that shrinks while mapped raises).
   explicit FdInput(int fd, bool map = false);
   size_t read(uint8_t* buf, size_t n) override;

@@ -289,9 +289,9 @@ TEST(FdOutput, DiscardsOnlyIntoDevNull) {
 }
 
 // Mapped pages count in the resident set once touched: a mapped input must give back what
-// it is done with (FileMap::release), or compressing a 200 MB file showed a 206 MB peak.
-// An 80 MiB file, compressed and then decompressed in place, must each add well under that
-// to the peak (each test runs in a process of its own under ctest).
+// it is done with (FileMap::release), or the peak grew with the file (206 MB for 200 MB).
+// An 80 MiB file compressed, and its gzip decompressed in place, must each add well under
+// that to the peak (each test runs in a process of its own under ctest).
 TEST(MappedInput, ResidentMemoryStaysBoundedWhateverTheFileSize) {
   constexpr size_t kSize = size_t(80) << 20, kLimit = size_t(40) << 20;
   char name[] = "/tmp/rigz-rss-test.XXXXXX";
