@@ -99,8 +99,9 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
   // 1.38 -> 1.30 ms, hyperfine medians, 2-core VM; gzip -d 0.87 ms, pigz -d 1.5 ms).
   const unsigned threads = r.ended() && r.size() <= kSmallInput ? 1 : opts.threads;
   // With a thread to spare, write() runs beside the inflating, unless the output goes
-  // nowhere: handing buffers to a writer that does nothing with them cost 4-17% (rigz -d
-  // -p 2 to /dev/null against -p 1, docs/design.md, "Reading in place").
+  // nowhere: handing buffers to a writer that does nothing with them cost up to 9% of the
+  // wall time and 20% of the CPU (rigz -d -p 2 to /dev/null; docs/design.md, "Reading in
+  // place").
   BufferedWriter sink(out, kOutBufSize, threads > 1 && !out.discards());
   for (bool first = true;; first = false) {
     if (threads > 1 && front_member_indexed(r)) {
