@@ -63,8 +63,8 @@ class OutputStream {
 class FdInput : public InputStream {
  public:
   // With `map`, view_rest() maps a regular file of at least kMinMapped bytes for whoever
-  // reads in place (InputWindow: the decompressors; io/file_map.h:
-  // the caller must then handle SIGBUS, which a file that shrinks while mapped raises).
+  // reads in place (InputWindow, so the decompressors). The caller must then handle SIGBUS,
+  // which a file that shrinks while mapped raises (io/file_map.h).
   explicit FdInput(int fd, bool map = false);
   size_t read(uint8_t* buf, size_t n) override;
   // pread() on a regular file, from the offset the descriptor had when this was made.
