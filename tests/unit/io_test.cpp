@@ -292,7 +292,17 @@ TEST(FdOutput, DiscardsOnlyIntoDevNull) {
 // it is done with (FileMap::release), or the peak grew with the file (206 MB for 200 MB).
 // An 80 MiB file compressed, and its gzip decompressed in place, must each add well under
 // that to the peak (each test runs in a process of its own under ctest).
+#if defined(__has_feature)
+#define RIGZ_TEST_CLANG_TSAN __has_feature(thread_sanitizer)
+#else
+#define RIGZ_TEST_CLANG_TSAN 0
+#endif
 TEST(MappedInput, ResidentMemoryStaysBoundedWhateverTheFileSize) {
+#if defined(__SANITIZE_THREAD__) || RIGZ_TEST_CLANG_TSAN
+  // TSan keeps shadow memory for every byte the instrumented code reads, mapped or not:
+  // 72 MB more for this file, so the figure says nothing about rigz here.
+  GTEST_SKIP() << "resident memory is not rigz's own under TSan";
+#endif
   constexpr size_t kSize = size_t(80) << 20, kLimit = size_t(40) << 20;
   char name[] = "/tmp/rigz-rss-test.XXXXXX";
   const int in_fd = mkstemp(name);
