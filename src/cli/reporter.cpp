@@ -30,6 +30,8 @@ void Reporter::warning(const std::string& msg) {
   if (exit_code_ == 0) exit_code_ = 2;
 }
 
+void Reporter::note(const std::string& msg) { std::fprintf(stderr, "rigz: %s\n", msg.c_str()); }
+
 void Reporter::info(const std::string& msg) {
   if (verbosity_ > 1) std::fputs(msg.c_str(), stderr);
 }

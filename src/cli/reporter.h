@@ -11,6 +11,7 @@ class Reporter {
   void error(const std::string& msg);
   void warning(const std::string& msg);    // silenced by -q, still exit 2
   void info(const std::string& msg);       // -v only; written as given
+  void note(const std::string& msg);       // always written, exit status unchanged
   void silent_error() { exit_code_ = 1; }  // exit 1 without a message (a closed pipe)
   void silent_warning() {                  // exit 2, the message written by the caller
     if (exit_code_ == 0) exit_code_ = 2;

@@ -486,6 +486,13 @@ class Runner {
     if (unlink(name.c_str()) != 0) report_.error(name + ": " + std::strerror(errno));
   }
 
+  // A file that grew or shrank while it was compressed: its output holds what was read,
+  // and gzip says so, even with -q, without changing the exit status.
+  void note_size_change(const std::string& name, const struct stat& st, const Outcome& r) {
+    if (S_ISREG(st.st_mode) && r.in != static_cast<uint64_t>(st.st_size))
+      report_.note(name + ": file size changed while zipping");
+  }
+
   void compress_file(const std::string& name, int in_fd, const struct stat& st) {
     std::string out_name;
     if (!o_.to_stdout) {
@@ -508,6 +515,7 @@ class Runner {
       FdOutput out(STDOUT_FILENO);
       try {
         r = compress_fd(name, in_fd, out, src, true, name);
+        note_size_change(name, st, r);
         sync_stdout();
       } catch (const Error& e) {
         fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
@@ -521,6 +529,7 @@ class Runner {
     try {
       OutputFile out(out_name);
       r = compress_fd(name, in_fd, out.stream(), src, false, name);
+      note_size_change(name, st, r);
       out.set_metadata(st);
       out.commit(overwrite, o_.synchronous);
     } catch (const Error& e) {

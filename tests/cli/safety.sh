@@ -179,7 +179,36 @@ for args in "-dc" "-dc -p 1"; do
   assert_err_lines 1
   assert_err_has "victim"
 done
-rm -f victim rc shrink.src shrink.src.gz
+rm -f victim rc shrink.src.gz
+
+# A file that grows or shrinks while rigz compresses it: the output holds what was read,
+# and rigz says so as gzip does ("file size changed while zipping", even with -q, exit 0).
+# The output pipe is not read at first, so that rigz stalls with most of the file unread.
+group "file that changes size while it is compressed"
+for change in "grows" "shrinks"; do
+  for args in "-c -1" "-c -1 -q -p 1"; do
+    cp shrink.src victim
+    ("$RIGZ" $args victim 2>"$ERR"; echo $? >rc) | (
+      sleep 1
+      if [ $change = grows ]; then echo more >>victim; else truncate -s 20000000 victim; fi
+      cat >changed.gz
+    )
+    RC=$(cat rc)
+    check_rc 0 "rigz $args on a file that $change"
+    assert_err_lines 1
+    assert_err_has "victim: file size changed while zipping"
+    # What rigz read is a prefix of the file as it was (all of it, when it grew).
+    gzip -dc changed.gz >changed || fail "gzip -dc of the output for a file that $change"
+    if [ $change = grows ]; then
+      cmp -s changed victim && ok || fail "the output of a file that grew is not the whole file"
+    else
+      cmp -s changed shrink.src -n "$(stat -c %s changed)" && ok || fail "the output of a file that shrank is not a prefix"
+    fi
+  done
+done
+"$RIGZ" -c -1 shrink.src 2>"$ERR" >/dev/null
+assert_err_empty "rigz -c of a file that stays as it is"
+rm -f victim rc changed changed.gz shrink.src
 
 # A reader that stops early (head): no message, whatever the exit status.
 group "closed pipe"
