@@ -51,6 +51,7 @@ constexpr LongOption kLongOptions[] = {
     {"version", 'V', false},
     {"fast", '1', false},
     {"best", '9', false},
+    {"lzw", 'Z', false},
     {"ascii", 'a', false},
     {"rsyncable", 'R', false},
     {"processes", 'p', true},
@@ -164,8 +165,11 @@ class Parser {
       case 'Y':
         o_.synchronous = true;
         break;
-      case 'a':
-        break;  // --ascii: text mode conversion, a no-op on Unix as in gzip
+      case 'a':  // --ascii: text mode conversion, a no-op on Unix as in gzip
+        o_.ascii = true;
+        break;
+      case 'Z':  // gzip's --lzw, which it accepts and refuses
+        usage_error("-Z not supported in this version");
       case 'z':
         o_.format = Format::zlib;
         o_.suffix = ".zz";
@@ -351,6 +355,7 @@ Options parse_options(int argc, char** argv) {
     std::fputs("rigz: warning: GZIP environment variable is deprecated; use an alias or script\n", stderr);
   parser.parse(split_env(std::getenv("RIGZ")), false, "RIGZ");
   parser.parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), true, "");
+  if (o.ascii && o.verbosity > 0) std::fputs("rigz: option --ascii ignored on this system\n", stderr);
   if (o.threads == 0) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = n > 0 ? static_cast<unsigned>(n) : 1;

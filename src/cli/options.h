@@ -25,6 +25,7 @@ struct Options {
   bool restore_name = false, restore_time = false;  // when decompressing and listing
   bool recursive = false;                           // -r
   bool synchronous = false;                         // -Y / --synchronous
+  bool ascii = false;                               // -a: accepted, no effect (Unix), as gzip
   int verbosity = 1;                                // -q: 0, default 1, -v: 2 and more
   int level = 6;
   unsigned threads = 0;      // 0: number of online cores

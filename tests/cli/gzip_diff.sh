@@ -435,6 +435,13 @@ diff_gzip one --s f
 diff_gzip one --st f
 diff_gzip one --n f
 diff_gzip one -dy f
+diff_gzip one --l f
+# gzip's options that do nothing here: --ascii (a note unless -q), --lzw (refused).
+diff_gzip one -a f
+diff_gzip one -qa f
+diff_gzip one --ascii -dc f
+diff_gzip one -Z f
+diff_gzip one --lzw f
 
 group "pack (.z) files"
 diff_gzip packed -d p.z
