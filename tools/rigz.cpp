@@ -1,9 +1,11 @@
 // rigz: a parallel gzip. The program is a thin shell over the library in src/.
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "cli/names.h"
 #include "cli/options.h"
+#include "cli/reporter.h"
 #include "cli/run.h"
 #include "io/error.h"
 
@@ -16,12 +18,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rigz: %s\nTry `rigz --help' for more information.\n", e.what());
     return kExitError;
   }
-  if (options.show_help) {
-    std::fputs(help_text(base_name(argc > 0 ? argv[0] : "rigz")).c_str(), stdout);
-    return kExitOk;
-  }
-  if (options.show_version || options.show_license) {
-    std::fputs((options.show_license ? license_text() : version_text()).c_str(), stdout);
+  if (options.show_help || options.show_version || options.show_license) {
+    const std::string text = options.show_help      ? help_text(base_name(argc > 0 ? argv[0] : "rigz"))
+                             : options.show_license ? license_text()
+                                                    : version_text();
+    std::fputs(text.c_str(), stdout);
+    if (int err = stdout_error()) {  // gzip's message for a stdout that failed: no name
+      std::fprintf(stderr, "\nrigz: %s\n", std::strerror(err));
+      return kExitError;
+    }
     return kExitOk;
   }
   if (auto problem = check_suffix(options)) {

@@ -43,6 +43,7 @@ ErrorCode code_of(const rigz::Error& e) {
     case rigz::Error::Kind::read:
       return ErrorCode::read;
     case rigz::Error::Kind::write:
+    case rigz::Error::Kind::create:
       return ErrorCode::write;
     case rigz::Error::Kind::broken_pipe:
       return ErrorCode::broken_pipe;

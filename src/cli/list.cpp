@@ -102,6 +102,7 @@ void Lister::print_line(bool totals, uint32_t crc, time_t date, uint64_t compres
     std::printf("%*s %*s  ratio uncompressed_name\n", 19, "compressed", 19, "uncompressed");
   }
   header_printed_ = true;
+  if (!totals) last_name_ = name;
   if (verbose_) {
     if (!totals) {
       static const char kMonths[][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -130,7 +131,8 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   struct stat st;
   bool have_stat = fstat(fd, &st) == 0;
   bool regular = have_stat && S_ISREG(st.st_mode);
-  const time_t file_time = have_stat ? st.st_mtime : 0;
+  // gzip shows a pipe's (or device's) time as 0, 1970-01-01, where its header's is not used.
+  const time_t file_time = regular ? st.st_mtime : 0;
   // Keeps the last 8 bytes of what went by.
   auto keep_tail = [&](const uint8_t* buf, size_t n) {
     if (n >= 8) {

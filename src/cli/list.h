@@ -46,6 +46,8 @@ class Lister {
   // The totals line, as gzip: when the command line names more than one file (a directory
   // walked by -r counts as one) and something was listed.
   void finish();
+  // The name of the last line listed (gzip names it when the listing cannot be written).
+  const std::string& last_name() const { return last_name_; }
 
  private:
   void print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed, uint64_t overhead,
@@ -60,6 +62,7 @@ class Lister {
   bool header_printed_ = false;
   int files_ = 0;
   uint64_t total_in_ = 0, total_out_ = 0, total_overhead_ = 0;  // overhead: of the last file
+  std::string last_name_;
 };
 
 }  // namespace rigz::cli

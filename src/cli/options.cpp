@@ -110,6 +110,7 @@ class Parser {
         break;
       case 'h':
         o_.show_help = true;
+        done_ = true;
         break;
       case 'k':
         o_.keep = true;
@@ -119,6 +120,7 @@ class Parser {
         break;
       case 'L':
         o_.show_license = true;
+        done_ = true;
         break;
       case 'n':
         o_.store_name = o_.store_time = o_.restore_name = o_.restore_time = false;
@@ -143,6 +145,7 @@ class Parser {
         break;
       case 'V':
         o_.show_version = true;
+        done_ = true;
         break;
       case 'p': {
         unsigned long n = parse_number("-p", value);
@@ -227,10 +230,12 @@ class Parser {
   }
 
   // Parses a list of arguments; files go to o_.files unless `allow_files` is false.
+  // Stops at the first of -h, -V and -L, which gzip acts on at once: what follows is
+  // neither read nor checked (`--help -x` helps, `--version --help` gives the version).
   void parse(const std::vector<std::string>& args, bool allow_files, const char* where) {
     gzip_variable_ = std::strcmp(where, "GZIP") == 0;
     bool only_files = false;
-    for (size_t i = 0; i < args.size(); ++i) {
+    for (size_t i = 0; i < args.size() && !done_; ++i) {
       const std::string& a = args[i];
       if (only_files || a == "-" || a.size() < 2 || a[0] != '-') {
         if (!allow_files) usage_error(a + ": non-option in " + where + " environment variable");
@@ -246,7 +251,7 @@ class Parser {
         continue;
       }
       // A cluster of short options: -dc, -9k, -p4, -S.sfx, -11 (digits form the level).
-      for (size_t j = 1; j < a.size(); ++j) {
+      for (size_t j = 1; j < a.size() && !done_; ++j) {
         char c = a[j];
         if (c >= '0' && c <= '9') {
           size_t k = j;
@@ -322,6 +327,7 @@ class Parser {
 
   Options& o_;
   bool gzip_variable_ = false;  // parsing $GZIP: gzip's restrictions apply
+  bool done_ = false;           // -h, -V or -L seen: nothing more is read
 };
 
 std::vector<std::string> split_env(const char* text) {
@@ -355,7 +361,8 @@ Options parse_options(int argc, char** argv) {
     std::fputs("rigz: warning: GZIP environment variable is deprecated; use an alias or script\n", stderr);
   parser.parse(split_env(std::getenv("RIGZ")), false, "RIGZ");
   parser.parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), true, "");
-  if (o.ascii && o.verbosity > 0) std::fputs("rigz: option --ascii ignored on this system\n", stderr);
+  const bool informs = o.show_help || o.show_version || o.show_license;
+  if (o.ascii && o.verbosity > 0 && !informs) std::fputs("rigz: option --ascii ignored on this system\n", stderr);
   if (o.threads == 0) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = n > 0 ? static_cast<unsigned>(n) : 1;

@@ -1,5 +1,6 @@
 #include "cli/reporter.h"
 
+#include <cerrno>
 #include <cstdio>
 
 namespace rigz::cli {
@@ -20,8 +21,8 @@ bool starts_on_new_line(const std::string& msg) {
 
 }  // namespace
 
-void Reporter::error(const std::string& msg) {
-  std::fprintf(stderr, "%srigz: %s\n", starts_on_new_line(msg) ? "\n" : "", msg.c_str());
+void Reporter::error(const std::string& msg, bool new_line) {
+  std::fprintf(stderr, "%srigz: %s\n", new_line || starts_on_new_line(msg) ? "\n" : "", msg.c_str());
   exit_code_ = 1;
 }
 
@@ -34,6 +35,11 @@ void Reporter::note(const std::string& msg) { std::fprintf(stderr, "rigz: %s\n",
 
 void Reporter::info(const std::string& msg) {
   if (verbosity_ > 1) std::fputs(msg.c_str(), stderr);
+}
+
+int stdout_error() {
+  if (std::fflush(stdout) != 0) return errno;
+  return std::ferror(stdout) ? EIO : 0;
 }
 
 std::string file_message(const std::string& name, const std::string& what) {

@@ -8,7 +8,8 @@ namespace rigz::cli {
 class Reporter {
  public:
   explicit Reporter(int verbosity) : verbosity_(verbosity) {}
-  void error(const std::string& msg);
+  // `new_line`: the message starts on a line of its own, as gzip's about data and writes.
+  void error(const std::string& msg, bool new_line = false);
   void warning(const std::string& msg);    // silenced by -q, still exit 2
   void info(const std::string& msg);       // -v only; written as given
   void note(const std::string& msg);       // always written, exit status unchanged
@@ -23,6 +24,10 @@ class Reporter {
   int verbosity_;
   int exit_code_ = 0;
 };
+
+// 0 if everything written to stdout (the FILE) has reached it, else why not (an errno):
+// -l, --help and --version print through stdio, whose errors show only when flushed.
+int stdout_error();
 
 // gzip's ratio, 100 * part / whole as "%5.1f%%": " 63.5%", " -0.0%", "-66.7%", and
 // "  0.0%" when whole is 0.

@@ -82,7 +82,13 @@ class Runner {
       else
         process_path(f);
     }
-    if (o_.mode == Mode::list) lister_.finish();
+    if (o_.mode == Mode::list) {
+      lister_.finish();
+      if (int err = stdout_error()) {
+        const std::string& name = lister_.last_name();
+        report_.error((name.empty() ? "" : name + ": ") + std::strerror(err), true);
+      }
+    }
     return report_.exit_code();
   }
 
@@ -101,6 +107,7 @@ class Runner {
     bool is_stdin = false;
     std::string name;  // base name
     time_t mtime = 0;
+    bool has_time = false;  // a regular file (gzip stores no time for a FIFO or a device)
   };
 
   CompressOptions compress_options() const {
@@ -121,10 +128,10 @@ class Runner {
   bool no_output_file() const { return o_.to_stdout || testing() || listing(); }
   // The messages that -r keeps quiet unless -v: "already has .gz suffix", "unknown suffix".
   bool name_warnings() const { return o_.verbosity > 1 || (!o_.recursive && o_.verbosity > 0); }
-  // gzip -cdf (and -tf, which writes to no file either): data that is not compressed is
-  // copied as it is.
-  bool pass_through() const {
-    return o_.force && (o_.to_stdout || testing()) && (o_.mode == Mode::decompress || testing());
+  // gzip -cdf (and -tf, which writes to no file either, and -df of standard input, which
+  // goes to standard output): data that is not compressed is copied as it is.
+  bool pass_through(bool writes_stdout) const {
+    return o_.force && (writes_stdout || testing()) && (o_.mode == Mode::decompress || testing());
   }
 
   // Reports an exception from the library for `name` (the input, or the output for
@@ -137,10 +144,15 @@ class Runner {
       return;
     }
     // gzip's messages about the file itself ("is encrypted", "has flags") follow its
-    // name after a space, the others after a colon.
+    // name after a space, the others after a colon; those about writing start on a new
+    // line ("\nrigz: stdout: No space left on device").
     const std::string what = e.what();
     const bool about_file = what.rfind("is ", 0) == 0 || what.rfind("has ", 0) == 0;
-    report_.error(name + (about_file ? " " : ": ") + what);
+    report_.error(name + (about_file ? " " : ": ") + what, e.kind() == Error::Kind::write);
+    // Standard output that failed fails the next file too: the run stops there, as gzip's
+    // (which stops at any write error; rigz goes on with the next output file, since a
+    // failed one is removed and frees its space).
+    if (e.kind() == Error::Kind::write && name == "stdout") stop_ = true;
   }
 
   // The progress line for a job reading `fd`, when it is to be shown: with --progress,
@@ -222,9 +234,10 @@ class Runner {
   }
 
   // Decompresses `in` (a PeekInput: its first bytes tell the format): gzip (or, with
-  // -dcf, anything else, copied), zlib, or the first entry of a zip file.
+  // -cdf or -df of standard input, anything else, copied), zlib, or the first entry of a
+  // zip file.
   // `gzip_header_length` is that of the first gzip header when known (for -v).
-  Outcome expand(PeekInput& in, OutputStream& out, size_t gzip_header_length) const {
+  Outcome expand(PeekInput& in, OutputStream& out, size_t gzip_header_length, bool writes_stdout) const {
     switch (detect_container(in.data(), in.size())) {
       case Detected::zlib: {
         auto r = decompress_zlib(in, out);
@@ -244,7 +257,7 @@ class Runner {
       }
       default: {
         DecompressOptions d;
-        d.pass_through = pass_through();
+        d.pass_through = pass_through(writes_stdout);
         d.threads = o_.threads;
         auto r = decompress_gzip(in, out, d);
         // gzip's ratio leaves out one header and trailer, and none when anything follows
@@ -289,7 +302,7 @@ class Runner {
                     const std::string& verbose_name = "") {
     Outcome r = with_progress(name, fd, writes_stdout, verbose_name, [&](InputStream& counted) {
       PeekInput in(counted, kPeekSize);
-      return expand(in, out, gzip_header_length);
+      return expand(in, out, gzip_header_length, writes_stdout);
     });
     if (r.trailing_garbage) report_.warning(name + ": decompression OK, trailing garbage ignored");
     // gzip ignores zero bytes after the last member silently, but with -v it warns of
@@ -301,8 +314,15 @@ class Runner {
 
   Outcome compress_fd(const std::string& name, int fd, OutputStream& out, const Source& src, bool writes_stdout,
                       const std::string& verbose_name = "") {
-    return with_progress(name, fd, writes_stdout, verbose_name,
-                         [&](InputStream& in) { return compress_stream(in, out, src); });
+    return with_progress(name, fd, writes_stdout, verbose_name, [&](InputStream& in) {
+      // gzip's warning (after -v's "NAME:\t", exit status 2) for a time that a gzip header
+      // cannot hold: up to 1970-01-01 00:00:00 (0 means no time) or after 2106-02-07
+      // 06:28:15. 0 is stored.
+      if (!src.is_stdin && src.has_time && o_.format == Format::gzip && o_.store_time &&
+          (src.mtime <= 0 || src.mtime > 0xffffffffLL))
+        report_.warning(name + ": warning: file timestamp out of range for gzip format");
+      return compress_stream(in, out, src);
+    });
   }
 
   static std::string compress_ratio(const Outcome& r) {
@@ -318,18 +338,25 @@ class Runner {
         static_cast<long long>(r.out));
   }
 
+  // gzip's refusal to write compressed data to a terminal or read it from one: exit 1,
+  // and the message unless -q.
+  void refuse_terminal(const char* direction, const char* de) {
+    if (o_.verbosity < 1) return report_.silent_error();
+    report_.error(std::string("compressed data not ") + direction + " a terminal. Use -f to force " + de +
+                  "compression.\nFor help, type: rigz -h");
+  }
+
   void process_stdin() {
     if (listing()) {
       lister_.list_stream(STDIN_FILENO, "stdout", report_);
       return;
     }
     if (compressing() && !o_.force && isatty(STDOUT_FILENO)) {
-      report_.error("compressed data not written to a terminal. Use -f to force compression.\nFor help, type: rigz -h");
+      refuse_terminal("written to", "");
       return;
     }
     if (!compressing() && !o_.force && isatty(STDIN_FILENO)) {
-      report_.error(
-          "compressed data not read from a terminal. Use -f to force decompression.\nFor help, type: rigz -h");
+      refuse_terminal("read from", "de");
       return;
     }
     FdOutput out(STDOUT_FILENO);
@@ -503,13 +530,14 @@ class Runner {
       }
       out_name = name + o_.suffix;
     } else if (!o_.force && isatty(STDOUT_FILENO)) {
-      report_.error("compressed data not written to a terminal. Use -f to force compression.\nFor help, type: rigz -h");
+      refuse_terminal("written to", "");
       stop_ = true;
       return;
     }
     Source src;
     src.name = base_name(name);
-    src.mtime = st.st_mtim.tv_sec;
+    src.has_time = S_ISREG(st.st_mode);
+    src.mtime = src.has_time ? st.st_mtim.tv_sec : 0;
     Outcome r;
     if (o_.to_stdout) {
       FdOutput out(STDOUT_FILENO);
@@ -557,7 +585,7 @@ class Runner {
     // or zip) is an error even where the output exists.
     size_t header_length = 10;
     std::optional<HeaderCheck> header;
-    if (S_ISREG(st.st_mode) && !pass_through()) {
+    if (S_ISREG(st.st_mode) && !pass_through(o_.to_stdout)) {
       HeaderCheck hc = read_first_header(in_fd);
       if (hc.state != HeaderCheck::State::ok) {
         report_.error(name + hc.problem);
@@ -617,7 +645,7 @@ class Runner {
       if (e.kind() == Error::Kind::data && std::string(e.what()) == "corrupt input.")
         fail(name, Error(Error::Kind::data, "corrupt input. Use rigzcat to recover some data."));
       else
-        fail(e.kind() == Error::Kind::write ? out_name : name, e);
+        fail(e.kind() == Error::Kind::write || e.kind() == Error::Kind::create ? out_name : name, e);
       return;
     }
     if (o_.synchronous) sync_directory(out_name);
@@ -634,7 +662,7 @@ class Runner {
   const Options& o_;
   Reporter report_;
   Lister lister_;
-  bool stop_ = false;  // the output went away: nothing more can be written
+  bool stop_ = false;  // the output went away or failed: nothing more is written
 };
 
 // Signals that end rigz: partial outputs are removed, then the signal takes its

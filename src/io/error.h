@@ -11,6 +11,7 @@ class Error : public std::runtime_error {
   enum class Kind {
     read,         // the input could not be read
     write,        // the output could not be written (disk full, EIO, ...)
+    create,       // an output file could not be made or put in place (permission, a directory there)
     broken_pipe,  // the reader of our output went away (EPIPE)
     data,         // the compressed input is corrupt, truncated or not gzip
     usage,        // an option or argument is invalid

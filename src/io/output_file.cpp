@@ -81,7 +81,7 @@ OutputFile::OutputFile(std::string final_path) : final_path_(std::move(final_pat
   else
     slot_ = register_temp(temp_path_);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (fd_ < 0) throw Error(Error::Kind::write, std::strerror(err));
+  if (fd_ < 0) throw Error(Error::Kind::create, std::strerror(err));
   stream_ = FdOutput(fd_);
 }
 
@@ -122,7 +122,7 @@ void OutputFile::commit(bool overwrite, bool sync) {
       if (r == 0) unlink(temp_path_.c_str());
     }
   }
-  if (r != 0) throw Error(Error::Kind::write, std::strerror(errno));
+  if (r != 0) throw Error(Error::Kind::create, std::strerror(errno));
   committed_ = true;
 }
 

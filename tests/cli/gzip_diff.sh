@@ -263,6 +263,16 @@ diff_gzip notgz -l f.gz
 diff_gzip gz_two -l f.gz missing g.gz
 IN=f.gz diff_gzip gz -l
 IN=f.gz diff_gzip gz -l -
+# From a pipe: the date shown is the pipe's, 0, not the header's (gzip reads no time with -l
+# unless -N).
+gen_text 1000 "$ROOT/p.txt"
+for args in -lv -lvN; do
+  g=$(gzip -c "$ROOT/p.txt" | gzip $args 2>&1)
+  r=$(gzip -c "$ROOT/p.txt" | "$RIGZ" $args 2>&1)
+  [ "$g" = "$r" ] && ok || fail "gzip -c | rigz $args:
+gzip: $g
+rigz: $r"
+done
 diff_gzip multi -l m.gz
 diff_gzip empty_gz -l e.gz
 diff_gzip named -l renamed.gz
@@ -317,6 +327,12 @@ diff_gzip text_and_gz -dc plain
 diff_gzip text_and_gz -df plain
 IN=plain diff_gzip text_and_gz -dcf
 IN=plain diff_gzip text_and_gz -dc
+# Standard input goes to standard output, so -df passes it through as -dcf does.
+IN=plain diff_gzip text_and_gz -df
+IN=plain diff_gzip text_and_gz -df -
+IN=plain diff_gzip text_and_gz -d
+IN=f.gz diff_gzip text_and_gz -df
+GZ_PROG=gunzip RZ_PROG=$ROOT/bin/gunzip IN=plain diff_gzip text_and_gz -f
 GZ_PROG=zcat RZ_PROG=$ROOT/bin/zcat diff_gzip text_and_gz -f plain f.gz
 GZ_PROG=zcat RZ_PROG=$ROOT/bin/zcat diff_gzip text_and_gz plain
 unset GZ_PROG RZ_PROG
@@ -424,6 +440,18 @@ else
   echo "compress (ncompress) is missing: .Z checks skipped"
 fi
 
+group "times a gzip header cannot hold, and inputs without one"
+# Before 1970-01-01 00:00:01 or after 2106: a warning (exit 2, quiet with -q), time 0
+# stored; none with -n. Not a regular file: no time stored, no warning.
+for t in -315619200 0 7258118400; do
+  T=$t diff_gzip one -k f
+  T=$t LOOSE_RATIO=1 diff_gzip one -kv f
+  T=$t diff_gzip one -kq f
+  T=$t diff_gzip one -kn f
+  T=$t diff_gzip one -c f
+done
+diff_gzip one -c /dev/null
+
 group "option mistakes"
 diff_gzip one -y f
 diff_gzip one --bogus f
@@ -461,7 +489,7 @@ group "terminals"
 if script -qec true /dev/null >/dev/null 2>&1; then
   gen_text 1000 "$ROOT/t.txt"
   gzip -c "$ROOT/t.txt" >"$ROOT/t.gz"
-  for cmd in "< t.txt" "-d" "-dc t.gz" "-cf t.txt | gzip -dc | wc -c" "-t t.gz" "-l t.gz" "-cf < t.txt | gzip -dc | wc -c"; do
+  for cmd in "< t.txt" "-q < t.txt" "-d" "-dq" "-dc t.gz" "-cf t.txt | gzip -dc | wc -c" "-t t.gz" "-l t.gz" "-cf < t.txt | gzip -dc | wc -c"; do
     (cd "$ROOT" && script -qec "gzip $cmd" /dev/null </dev/null >g.tty 2>&1)
     grc=$?
     (cd "$ROOT" && script -qec "$RIGZ $cmd" /dev/null </dev/null >r.tty 2>&1)
@@ -475,8 +503,13 @@ rigz: $r"
   done
   # gzip 1.12 refuses a terminal only for standard input, and writes `gzip -c FILE` to it;
   # its manual (-f: "Force compression ... if the compressed data is ... written to a
-  # terminal") and pigz refuse both, and so does rigz.
-  for cmd in "-c t.txt" "-c -q t.txt" "-k t.txt -c"; do
+  # terminal") and pigz refuse both, and so does rigz; -q keeps the refusal quiet, as
+  # gzip's for standard input and pigz's.
+  (cd "$ROOT" && script -qec "$RIGZ -c -q t.txt" /dev/null </dev/null >r.tty 2>&1)
+  rrc=$?
+  [ "$rrc" = 1 ] && ok || fail "terminal: rigz -c -q t.txt: exit status $rrc, expected 1"
+  [ ! -s "$ROOT/r.tty" ] && ok || fail "terminal: rigz -c -q t.txt wrote: $(head -c 300 "$ROOT/r.tty")"
+  for cmd in "-c t.txt" "-k t.txt -c"; do
     (cd "$ROOT" && script -qec "$RIGZ $cmd" /dev/null </dev/null >r.tty 2>&1)
     rrc=$?
     [ "$rrc" = 1 ] && ok || fail "terminal: rigz $cmd: exit status $rrc, expected 1"
@@ -503,6 +536,27 @@ for args in "-p 0" "-b 1"; do
   assert_out_empty "rigz $args"
 done
 
+group "a standard output that cannot be written"
+# /dev/full (no space) and a closed descriptor: gzip's message, exit 1, and no more files.
+if [ -w /dev/full ]; then
+  gen_text 1000 "$ROOT/w.txt"
+  gzip -c "$ROOT/w.txt" >"$ROOT/w.gz"
+  for args in "-h" "-V" "-l w.gz" "-l w.gz w.gz" "-c w.txt w.txt" "-dc w.gz w.gz" "-lv < w.gz"; do
+    for out in ">/dev/full" ">&-"; do
+      (cd "$ROOT" && eval "gzip $args $out" 2>g.err)
+      grc=$?
+      (cd "$ROOT" && eval "\"$RIGZ\" $args $out" 2>r.err)
+      rrc=$?
+      [ "$grc" = "$rrc" ] && ok || fail "rigz $args $out: exit status gzip $grc, rigz $rrc"
+      g=$(sed -E 's/\bgzip\b/PROG/g' "$ROOT/g.err")
+      r=$(sed -E 's/\brigz\b/PROG/g' "$ROOT/r.err")
+      [ "$g" = "$r" ] && ok || fail "rigz $args $out: stderr differs:
+gzip: $g
+rigz: $r"
+    done
+  done
+fi
+
 group "--help, -V, -L"
 for opt in --help -h -V --version -L --license; do
   run "$RIGZ" "$opt"
@@ -510,6 +564,19 @@ for opt in --help -h -V --version -L --license; do
   assert_err_empty "rigz $opt: stderr"
   [ -s "$OUT" ] && ok || fail "rigz $opt: nothing on stdout"
 done
+# The first of them wins and nothing after it is read, as gzip's (whose -V and -L print
+# the same text; rigz's differ).
+run "$RIGZ" --version --help
+check_rc 0 "rigz --version --help"
+grep -q "Usage:" "$OUT" && fail "rigz --version --help printed the help" || ok
+for args in "--help -x" "-hV" "-a -h" "-h -p 0"; do
+  run "$RIGZ" $args
+  check_rc 0 "rigz $args"
+  assert_err_empty "rigz $args: stderr"
+  assert_out_has "Usage: rigz"
+done
+run "$RIGZ" -x --help
+check_rc 1 "rigz -x --help"
 run "$RIGZ" --bogus
 check_rc 1 "rigz --bogus"
 run "$RIGZ" -y
