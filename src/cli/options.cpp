@@ -74,11 +74,15 @@ constexpr LongOption kLongOptions[] = {
     {"no-progress", kNoProgress, false, true},
 };
 
+// Every short option, as apply() takes them (digits are levels).
+constexpr char kShortOptions[] = "cdfhklLnNqrStvVpbiRYaZzKHUmTMCAFOIJ";
+
 unsigned long parse_number(const std::string& opt, const std::string& value) {
   char* end = nullptr;
   errno = 0;
   unsigned long v = std::strtoul(value.c_str(), &end, 10);
-  if (value.empty() || *end || errno || value[0] == '-')
+  // Digits only, as pigz: strtoul alone would take " 2", "+64" and "-1" (as a huge number).
+  if (value.empty() || *end || errno || value.find_first_not_of("0123456789") != std::string::npos)
     usage_error("invalid numeric parameter for " + opt + ": " + value);
   return v;
 }
@@ -263,8 +267,10 @@ class Parser {
           continue;
         }
         if (c == kProgress || c == kNoProgress) usage_error("invalid option -- '\\" + std::to_string(c) + "'");
-        if (gzip_variable_ && !allowed_in_gzip_variable(c))
+        if (gzip_variable_ && !allowed_in_gzip_variable(c)) {
+          if (!std::strchr(kShortOptions, c)) usage_error(std::string("invalid option -- '") + c + "'");
           usage_error(std::string("-") + c + ": option not valid in GZIP environment variable");
+        }
         if (takes_value(c)) {
           std::string value = a.substr(j + 1);
           if (value.empty()) {

@@ -395,6 +395,8 @@ ENV_GZIP=-vc diff_gzip one f
 ENV_GZIP=-d diff_gzip gz f.gz
 ENV_GZIP="-9 x" diff_gzip one f
 ENV_GZIP=-9 diff_gzip one --bogus
+ENV_GZIP=-x diff_gzip one f
+ENV_GZIP=-vx diff_gzip one f
 ENV_GZIP=-9 diff_gzip one -q f
 ENV_GZIP=-k diff_gzip one f
 ENV_GZIP="-k -n" diff_gzip one f
@@ -531,10 +533,12 @@ GZ_PROG=pigz diff_gzip zz -dk f.zz
 # Left different on purpose: -l prints gzip's table for every format (pigz has its own
 # for zlib), and bad values of -p and -b are usage errors with gzip's exit status 1
 # (pigz exits with 22 after "abort:").
-for args in "-p 0" "-b 1"; do
+for args in "-p 0" "-b 1" "-p -1" "-p +2" "-b +64" "-p 2x"; do
   expect 1 "$RIGZ" $args -c "$ROOT/r/f"
   assert_out_empty "rigz $args"
 done
+expect 1 "$RIGZ" -p " 2" -c "$ROOT/r/f"
+assert_out_empty "rigz -p ' 2'"
 
 group "a standard output that cannot be written"
 # /dev/full (no space) and a closed descriptor: gzip's message, exit 1, and no more files.
