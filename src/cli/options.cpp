@@ -244,6 +244,8 @@ class Parser {
       if (only_files || a == "-" || a.size() < 2 || a[0] != '-') {
         if (!allow_files) usage_error(a + ": non-option in " + where + " environment variable");
         o_.files.push_back(a);
+        // As gzip's getopt_long: with POSIXLY_CORRECT, options end at the first file.
+        if (std::getenv("POSIXLY_CORRECT")) only_files = true;
         continue;
       }
       if (a == "--") {

@@ -442,6 +442,23 @@ else
   echo "compress (ncompress) is missing: .Z checks skipped"
 fi
 
+group "POSIXLY_CORRECT"
+# Options end at the first file, as with gzip's getopt_long: "-v" is then a file name.
+for args in "-k p.txt -v" "-k - -v"; do
+  rm -rf "$ROOT/pg" "$ROOT/pr"
+  mkdir "$ROOT/pg" "$ROOT/pr"
+  gen_text 1000 "$ROOT/pg/p.txt"
+  cp "$ROOT/pg/p.txt" "$ROOT/pr/p.txt"
+  (cd "$ROOT/pg" && env POSIXLY_CORRECT=1 gzip $args <p.txt >out 2>err)
+  grc=$?
+  (cd "$ROOT/pr" && env POSIXLY_CORRECT=1 "$RIGZ" $args <p.txt >out 2>err)
+  rrc=$?
+  [ "$grc" = "$rrc" ] && ok || fail "POSIXLY_CORRECT rigz $args: exit status gzip $grc, rigz $rrc"
+  [ "$(sed 's/gzip/PROG/' "$ROOT/pg/err")" = "$(sed 's/rigz/PROG/' "$ROOT/pr/err")" ] && ok ||
+    fail "POSIXLY_CORRECT rigz $args: stderr: $(cat "$ROOT/pr/err")"
+  [ "$(ls "$ROOT/pg")" = "$(ls "$ROOT/pr")" ] && ok || fail "POSIXLY_CORRECT rigz $args: files $(ls "$ROOT/pr")"
+done
+
 group "times a gzip header cannot hold, and inputs without one"
 # Before 1970-01-01 00:00:01 or after 2106: a warning (exit 2, quiet with -q), time 0
 # stored; none with -n. Not a regular file: no time stored, no warning.
