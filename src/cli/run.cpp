@@ -143,16 +143,17 @@ class Runner {
       stop_ = true;
       return;
     }
-    // gzip's messages about the file itself ("is encrypted", "has flags") follow its
-    // name after a space, the others after a colon; those about writing start on a new
-    // line ("\nrigz: stdout: No space left on device").
-    const std::string what = e.what();
-    const bool about_file = what.rfind("is ", 0) == 0 || what.rfind("has ", 0) == 0;
-    report_.error(name + (about_file ? " " : ": ") + what, e.kind() == Error::Kind::write);
-    // Standard output that failed fails the next file too: the run stops there, as gzip's
-    // (which stops at any write error; rigz goes on with the next output file, since a
-    // failed one is removed and frees its space).
-    if (e.kind() == Error::Kind::write && name == "stdout") stop_ = true;
+    // Messages about writing start on a new line ("\nrigz: f.gz: No space left on device").
+    report_.error(file_message(name, e.what()), e.kind() == Error::Kind::write);
+  }
+
+  // fail() for a job from `input` to standard output. Standard output that failed fails the
+  // next file too: the run stops there, as gzip's (which stops at any write error; rigz goes
+  // on with the next output file, since a failed one is removed and frees its space).
+  void fail_to_stdout(const std::string& input, const Error& e) {
+    const bool writing = e.kind() == Error::Kind::write;
+    fail(writing ? "stdout" : input, e);
+    if (writing) stop_ = true;
   }
 
   // The progress line for a job reading `fd`, when it is to be shown: with --progress,
@@ -318,8 +319,7 @@ class Runner {
       // gzip's warning (after -v's "NAME:\t", exit status 2) for a time that a gzip header
       // cannot hold: up to 1970-01-01 00:00:00 (0 means no time) or after 2106-02-07
       // 06:28:15. 0 is stored.
-      if (!src.is_stdin && src.has_time && o_.format == Format::gzip && o_.store_time &&
-          (src.mtime <= 0 || src.mtime > 0xffffffffLL))
+      if (src.has_time && o_.format == Format::gzip && o_.store_time && (src.mtime <= 0 || src.mtime > 0xffffffffLL))
         report_.warning(name + ": warning: file timestamp out of range for gzip format");
       return compress_stream(in, out, src);
     });
@@ -378,7 +378,7 @@ class Runner {
         sync_stdout();
       }
     } catch (const Error& e) {
-      fail(e.kind() == Error::Kind::write ? "stdout" : "stdin", e);
+      fail_to_stdout("stdin", e);
     }
   }
 
@@ -546,7 +546,7 @@ class Runner {
         note_size_change(name, st, r);
         sync_stdout();
       } catch (const Error& e) {
-        fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
+        fail_to_stdout(name, e);
         return;
       }
       report_.info(compress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
@@ -612,7 +612,7 @@ class Runner {
         r = expand_fd(name, in_fd, out, header_length, true, name);
         sync_stdout();
       } catch (const Error& e) {
-        fail(e.kind() == Error::Kind::write ? "stdout" : name, e);
+        fail_to_stdout(name, e);
         return;
       }
       report_.info(decompress_ratio(r) + " -- " + (o_.keep ? "created" : "replaced with") + " stdout\n");
