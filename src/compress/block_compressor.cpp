@@ -24,9 +24,10 @@ constexpr size_t kSampleSize = 64 * 1024;
 
 // The first blocks of every input are compressed carefully: a candidate must be 0.5% under
 // zlib's size on the sample, ISA-L is not tried, a mix always takes its stronger level, and
-// where nothing qualifies zlib serves. A sample misjudges single blocks by up to 3% (ISA-L
-// on binaries, a margin's worth of libdeflate 7 on source code, a mix's weak half on FASTQ),
-// which only many blocks average out; an input of a few blocks came out up to 1.032x pigz
+// where nothing qualifies the plan's careful_fallback (if its sample is 0.5% under) or zlib
+// serves. A sample misjudges single blocks by up to 3% (ISA-L on binaries, a margin's worth
+// of libdeflate 7 on source code, a mix's weak half on FASTQ), which only many blocks
+// average out; an input of a few blocks came out up to 1.032x pigz
 // (bench/size_windows.sh, 4 MB windows; docs/design.md, "The first blocks of an input").
 // After the first 16 MiB one misjudged block weighs at most a ninth of the output.
 constexpr uint64_t kCarefulBlocks = 8;
@@ -83,9 +84,14 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // with libdeflate 6-7 against zlib 5-6, and with those blocks rigz -6 was 2.2% larger
     // than pigz -6.
     if (!careful && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
-      compress_with(plan_.candidates.back(), data, len, out);
-    else
-      deflate_zlib(data, len, out);
+      return compress_with(plan_.candidates.back(), data, len, out);
+    if (careful && plan_.careful_fallback) {
+      const Codec fallback{Codec::Library::libdeflate, plan_.careful_fallback};
+      trial_.clear();
+      compress_with(fallback, sample, kSampleSize, trial_);
+      if (static_cast<double>(trial_.size()) <= limit) return compress_with(fallback, data, len, out);
+    }
+    deflate_zlib(data, len, out);
   }
 
  private:

@@ -29,6 +29,7 @@ struct CompressionPlan {
   double margin = 0.004;          // accepted size excess of libdeflate over zlib on the sample
   double mix_margin = -0.003;     // target of a mix of two codecs (block_compressor.cpp)
   bool uneven = false;            // blocks may take very unequal times (libdeflate 7 to 10)
+  int careful_fallback = 0;       // libdeflate level a careful block tries before zlib (0: none)
   size_t block_size;
 };
 
