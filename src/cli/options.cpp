@@ -90,7 +90,7 @@ unsigned long parse_number(const std::string& opt, const std::string& value) {
 // gzip 1.12 takes from its GZIP variable only the options that change neither the mode
 // nor which files are written or removed: levels, -n/-N, -q/-v and --rsyncable. rigz
 // adds pigz's pure tuning options (-p, -b, -i), which pigz reads from GZIP too. The
-// RIGZ variable, like pigz's PIGZ, takes every option.
+// PIGZ and RIGZ variables take every option, as pigz's PIGZ does.
 bool allowed_in_gzip_variable(char c) {
   return (c >= '0' && c <= '9') || c == 'n' || c == 'N' || c == 'q' || c == 'v' || c == 'R' || c == 'p' || c == 'b' ||
          c == 'i';
@@ -367,6 +367,8 @@ Options parse_options(int argc, char** argv) {
   // status unchanged) unless those options make rigz quiet.
   if (!gzip_variable.empty() && o.verbosity > 0)
     std::fputs("rigz: warning: GZIP environment variable is deprecated; use an alias or script\n", stderr);
+  // pigz reads PIGZ after GZIP, with every option: a drop-in for pigz honours it too.
+  parser.parse(split_env(std::getenv("PIGZ")), false, "PIGZ");
   parser.parse(split_env(std::getenv("RIGZ")), false, "RIGZ");
   parser.parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), true, "");
   const bool informs = o.show_help || o.show_version || o.show_license;
@@ -427,7 +429,7 @@ Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
       --               All arguments after "--" are treated as files
 
 With no FILE, or when FILE is -, read standard input.
-Default options may be set in the GZIP and RIGZ environment variables.
+Default options may be set in the GZIP, PIGZ and RIGZ environment variables.
 Exit status: 0 success, 1 error, 2 warning.
 )";
 }

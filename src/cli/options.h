@@ -1,5 +1,5 @@
 // The command line of gzip and pigz: options, their long forms, program names, and the
-// GZIP and RIGZ environment variables.
+// GZIP, PIGZ and RIGZ environment variables.
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -43,7 +43,7 @@ struct Options {
 };
 
 // Parses argv (argv[0] decides the default mode: gunzip/unrigz decompress, zcat and
-// rigzcat decompress to stdout), after the options in $GZIP and $RIGZ. Throws
+// rigzcat decompress to stdout), after the options in $GZIP, $PIGZ and $RIGZ. Throws
 // rigz::Error(usage) with gzip's wording on a bad option.
 Options parse_options(int argc, char** argv);
 

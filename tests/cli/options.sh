@@ -83,7 +83,7 @@ check_rc 0 "--blocksize=64"
 run "$RIGZ" -b 31 -c big
 check_rc 1 "-b 31"
 
-# GZIP and RIGZ: options before the command line's; no file names allowed there.
+# GZIP, PIGZ and RIGZ: options before the command line's; no file names allowed there.
 group "environment"
 GZIP=-1 run "$RIGZ" -p1 -c text
 check_rc 0 "GZIP=-1"
@@ -97,6 +97,18 @@ GZIP=-9 RIGZ=-1 run "$RIGZ" -p1 -c text
 assert_out_same level1.gz "RIGZ comes after GZIP"
 RIGZ=-1 run "$RIGZ" -9 -p1 -c text
 assert_out_same level9.gz "the command line comes after RIGZ"
+PIGZ=-1 run "$RIGZ" -p1 -c text
+check_rc 0 "PIGZ=-1"
+assert_out_same level1.gz "PIGZ=-1 (pigz's variable)"
+GZIP=-9 PIGZ=-1 run "$RIGZ" -p1 -c text
+assert_out_same level1.gz "PIGZ comes after GZIP"
+PIGZ=-9 RIGZ=-1 run "$RIGZ" -p1 -c text
+assert_out_same level1.gz "RIGZ comes after PIGZ"
+PIGZ=-c run "$RIGZ" -p1 text
+assert_out_same level6.gz "PIGZ=-c (every option)"
+PIGZ=text run "$RIGZ" -c text
+check_rc 1 "a file in PIGZ"
+assert_err_has "PIGZ"
 RIGZ=-c run "$RIGZ" -p1 text
 check_rc 0 "RIGZ=-c"
 assert_out_same level6.gz "RIGZ=-c"
