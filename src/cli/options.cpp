@@ -16,8 +16,8 @@ namespace {
 
 struct LongOption {
   const char* name;
-  char short_name;  // the equivalent short option (or a code for long-only options)
-  bool takes_value;
+  char short_name;  // the equivalent short option (or a code for long-only options); its
+                    // entry in kShortOptions says whether it takes a value
   // Options gzip does not have, added after pigz 2.6, must be spelled in full (as pigz
   // requires for all): they take no part in prefix matching, so that every prefix gzip
   // accepts (--h for --help, --no for --no-name, --pro for --processes) keeps its meaning.
@@ -30,52 +30,56 @@ constexpr char kProgress = 1, kNoProgress = 2;  // long-only options
 // except for the `exact` ones. gzip's come first and in gzip's order, which is the order
 // of the possibilities that an ambiguous prefix lists.
 constexpr LongOption kLongOptions[] = {
-    {"stdout", 'c', false},
-    {"to-stdout", 'c', false},
-    {"decompress", 'd', false},
-    {"uncompress", 'd', false},
-    {"force", 'f', false},
-    {"help", 'h', false},
-    {"keep", 'k', false},
-    {"list", 'l', false},
-    {"license", 'L', false},
-    {"no-name", 'n', false},
-    {"name", 'N', false},
-    {"quiet", 'q', false},
-    {"silent", 'q', false},
-    {"synchronous", 'Y', false},
-    {"recursive", 'r', false},
-    {"suffix", 'S', true},
-    {"test", 't', false},
-    {"verbose", 'v', false},
-    {"version", 'V', false},
-    {"fast", '1', false},
-    {"best", '9', false},
-    {"lzw", 'Z', false},
-    {"ascii", 'a', false},
-    {"rsyncable", 'R', false},
-    {"processes", 'p', true},
-    {"blocksize", 'b', true},
-    {"independent", 'i', false},
+    {"stdout", 'c'},
+    {"to-stdout", 'c'},
+    {"decompress", 'd'},
+    {"uncompress", 'd'},
+    {"force", 'f'},
+    {"help", 'h'},
+    {"keep", 'k'},
+    {"list", 'l'},
+    {"license", 'L'},
+    {"no-name", 'n'},
+    {"name", 'N'},
+    {"quiet", 'q'},
+    {"silent", 'q'},
+    {"synchronous", 'Y'},
+    {"recursive", 'r'},
+    {"suffix", 'S'},
+    {"test", 't'},
+    {"verbose", 'v'},
+    {"version", 'V'},
+    {"fast", '1'},
+    {"best", '9'},
+    {"lzw", 'Z'},
+    {"ascii", 'a'},
+    {"rsyncable", 'R'},
+    {"processes", 'p'},
+    {"blocksize", 'b'},
+    {"independent", 'i'},
     // pigz 2.6's other options, and rigz's own.
-    {"zlib", 'z', false, true},
-    {"zip", 'K', false, true},
-    {"huffman", 'H', false, true},
-    {"rle", 'U', false, true},
-    {"no-time", 'm', false, true},
-    {"time", 'M', false, true},
-    {"comment", 'C', true, true},
-    {"alias", 'A', true, true},
-    {"first", 'F', false, true},
-    {"iterations", 'I', true, true},
-    {"maxsplits", 'J', true, true},
-    {"oneblock", 'O', false, true},
-    {"progress", kProgress, false, true},
-    {"no-progress", kNoProgress, false, true},
+    {"zlib", 'z', true},
+    {"zip", 'K', true},
+    {"huffman", 'H', true},
+    {"rle", 'U', true},
+    {"no-time", 'm', true},
+    {"time", 'M', true},
+    {"comment", 'C', true},
+    {"alias", 'A', true},
+    {"first", 'F', true},
+    {"iterations", 'I', true},
+    {"maxsplits", 'J', true},
+    {"oneblock", 'O', true},
+    {"progress", kProgress, true},
+    {"no-progress", kNoProgress, true},
 };
 
-// Every short option, as apply() takes them (digits are levels).
-constexpr char kShortOptions[] = "cdfhklLnNqrStvVpbiRYaZzKHUmTMCAFOIJ";
+// Every short option that apply() takes, getopt's way: a letter followed by ':' takes a
+// value (digits, the levels, are read apart).
+constexpr char kShortOptions[] = "cdfhklLnNqrS:tvVp:b:iRYaZzKHUmTMC:A:FOI:J:";
+
+bool is_short_option(char c) { return c != ':' && c != '\0' && std::strchr(kShortOptions, c); }
+bool takes_value(char c) { return is_short_option(c) && std::strchr(kShortOptions, c)[1] == ':'; }
 
 unsigned long parse_number(const std::string& opt, const std::string& value) {
   char* end = nullptr;
@@ -229,10 +233,6 @@ class Parser {
     }
   }
 
-  static bool takes_value(char c) {
-    return c == 'S' || c == 'p' || c == 'b' || c == 'C' || c == 'A' || c == 'I' || c == 'J';
-  }
-
   // Parses a list of arguments; files go to o_.files unless `allow_files` is false.
   // Stops at the first of -h, -V and -L, which gzip acts on at once: what follows is
   // neither read nor checked (`--help -x` helps, `--version --help` gives the version).
@@ -270,7 +270,7 @@ class Parser {
         }
         if (c == kProgress || c == kNoProgress) usage_error("invalid option -- '\\" + std::to_string(c) + "'");
         if (gzip_variable_ && !allowed_in_gzip_variable(c)) {
-          if (!std::strchr(kShortOptions, c)) usage_error(std::string("invalid option -- '") + c + "'");
+          if (!is_short_option(c)) usage_error(std::string("invalid option -- '") + c + "'");
           usage_error(std::string("-") + c + ": option not valid in GZIP environment variable");
         }
         if (takes_value(c)) {
@@ -324,10 +324,10 @@ class Parser {
     if (ambiguous) usage_error("option '" + a + "' is ambiguous; possibilities:" + possibilities);
     if (gzip_variable_ && !allowed_in_gzip_variable(match->short_name))
       usage_error("--" + std::string(match->name) + ": option not valid in GZIP environment variable");
-    if (match->takes_value && !has_value) {
+    if (takes_value(match->short_name) && !has_value) {
       if (++i >= args.size()) usage_error("option '--" + std::string(match->name) + "' requires an argument");
       value = args[i];
-    } else if (!match->takes_value && has_value) {
+    } else if (!takes_value(match->short_name) && has_value) {
       usage_error("option '--" + std::string(match->name) + "' doesn't allow an argument");
     }
     apply(match->short_name, value);
