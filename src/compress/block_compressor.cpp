@@ -24,7 +24,7 @@ constexpr size_t kSampleSize = 64 * 1024;
 
 // The first blocks of every input are compressed carefully: a candidate must be 0.5% under
 // zlib's size on the sample, ISA-L is not tried, a mix always takes its stronger level, and
-// where nothing qualifies the plan's careful_fallback (if its sample is 0.5% under) or zlib
+// where nothing qualifies the plan's fallback (if its sample is 0.5% under) or zlib
 // serves. A sample misjudges single blocks by up to 3% (ISA-L on binaries, a margin's worth
 // of libdeflate 7 on source code, a mix's weak half on FASTQ), which only many blocks
 // average out; an input of a few blocks came out up to 1.032x pigz
@@ -75,18 +75,20 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       const bool strong = careful || isal || k == weak || takes_stronger_level(seq, weak_size, size, zlib_size);
       return compress_with(strong ? codec : plan_.candidates[weak], data, len, out);
     }
-    // No candidate met zlib's size on the sample. A careful block goes to zlib. Another
-    // takes the strongest candidate where it was within 2% of zlib: on whole blocks that
-    // is smaller than zlib on every corpus file (docs/design.md), so the sample misled, and
-    // zlib is 1.5-2x slower (FASTQ at level 6 took zlib in one block in four this way, its
-    // samples at most 0.8% over; binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one
-    // block). Further off, the sample is right: text of a small vocabulary is 2.7-3.6% over
-    // with libdeflate 6-7 against zlib 5-6, and with those blocks rigz -6 was 2.2% larger
-    // than pigz -6.
+    // No candidate met zlib's size on the sample. A block that is not careful takes the
+    // strongest candidate where it was within 2% of zlib: on whole blocks that is smaller
+    // than zlib on every corpus file (docs/design.md), so the sample misled, and zlib is
+    // 1.5-2x slower (FASTQ at level 6 took zlib in one block in four this way, its samples
+    // at most 0.8% over; binaries.tar's at levels 6-9 up to 1.6%, 2.6% in one block).
+    // Further off, the sample is right: text of a small vocabulary is 2.7-3.6% over with
+    // libdeflate 6-7 against zlib 5-6, and with those blocks rigz -6 was 2.2% larger than
+    // pigz -6. Then the plan's fallback, a stronger libdeflate level, serves if its sample
+    // meets the limit (level 1: libdeflate 2, where libdeflate 1 is up to 15% over zlib 1
+    // on a third of binaries.tar's blocks), else zlib.
     if (!careful && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
       return compress_with(plan_.candidates.back(), data, len, out);
-    if (careful && plan_.careful_fallback) {
-      const Codec fallback{Codec::Library::libdeflate, plan_.careful_fallback};
+    if (plan_.fallback) {
+      const Codec fallback{Codec::Library::libdeflate, plan_.fallback};
       trial_.clear();
       compress_with(fallback, sample, kSampleSize, trial_);
       if (static_cast<double>(trial_.size()) <= limit) return compress_with(fallback, data, len, out);

@@ -50,9 +50,10 @@ CompressionPlan plan_compression(int level, size_t block_size) {
   p.sample = level >= 1 && level <= 9;
   p.uneven = level >= 7 && level <= 9;  // libdeflate 7 to 10: 4-5x apart
   if (level == 2) p.margin = 0;         // libdeflate 1 on binaries (above)
-  // The first blocks of binaries miss the careful margin with libdeflate 1 and went to
-  // zlib 1; libdeflate 2 is smaller than zlib 1 there and faster (docs/design.md).
-  if (level == 1) p.careful_fallback = 2;
+  // Blocks of binaries where libdeflate 1 misses zlib 1's size (on the sample, by more than
+  // 2%, or by any amount in the first blocks) went to zlib 1; libdeflate 2 is smaller than
+  // zlib 1 there and faster (docs/design.md, "A fallback at level 1").
+  if (level == 1) p.fallback = 2;
   if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
   return p;
 }

@@ -6,10 +6,11 @@
 // `candidates` (an ISA-L or libdeflate level) whose output, on a sample of the block, is
 // no larger than zlib's at the requested level (with `margin` of slack for libdeflate),
 // or by a mix of it and the cheapest libdeflate level (block_compressor.cpp); if none
-// is, by the strongest candidate where its sample was within 2% of zlib's, else by zlib
-// itself (as are blocks small enough to be their own sample). So the output tracks
-// zlib's (pigz's) size at the speed of the cheapest codec that matches it for that kind
-// of data: no single fixed one does (text, binaries and FASTQ need different ones).
+// is, by the strongest candidate where its sample was within 2% of zlib's, else by
+// `fallback` where its sample meets the size, else by zlib itself (as are blocks small
+// enough to be their own sample). So the output tracks zlib's (pigz's) size at the speed
+// of the cheapest codec that matches it for that kind of data: no single fixed one does
+// (text, binaries and FASTQ need different ones).
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -23,13 +24,13 @@ struct Codec {
 };
 
 struct CompressionPlan {
-  int zlib_level;                 // the reference (and fallback) level
+  int zlib_level;                 // the reference (and last resort) level
   std::vector<Codec> candidates;  // cheapest first
   bool sample = true;             // false: candidates[0] always (it beats zlib everywhere)
   double margin = 0.004;          // accepted size excess of libdeflate over zlib on the sample
   double mix_margin = -0.003;     // target of a mix of two codecs (block_compressor.cpp)
   bool uneven = false;            // blocks may take very unequal times (libdeflate 7 to 10)
-  int careful_fallback = 0;       // libdeflate level a careful block tries before zlib (0: none)
+  int fallback = 0;               // libdeflate level tried before zlib where none qualifies (0: none)
   size_t block_size;
 };
 
