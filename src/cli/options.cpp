@@ -239,13 +239,14 @@ class Parser {
   void parse(const std::vector<std::string>& args, bool allow_files, const char* where) {
     gzip_variable_ = std::strcmp(where, "GZIP") == 0;
     bool only_files = false;
+    // As gzip's getopt_long: with POSIXLY_CORRECT, options end at the first file.
+    const bool posix = std::getenv("POSIXLY_CORRECT") != nullptr;
     for (size_t i = 0; i < args.size() && !done_; ++i) {
       const std::string& a = args[i];
       if (only_files || a == "-" || a.size() < 2 || a[0] != '-') {
         if (!allow_files) usage_error(a + ": non-option in " + where + " environment variable");
         o_.files.push_back(a);
-        // As gzip's getopt_long: with POSIXLY_CORRECT, options end at the first file.
-        if (std::getenv("POSIXLY_CORRECT")) only_files = true;
+        if (posix) only_files = true;
         continue;
       }
       if (a == "--") {
