@@ -42,7 +42,7 @@
 #define RIGZ_FLAG_RSYNCABLE 0x4u              /* compression: block ends follow the content */
 
 /* rigz_options.level besides 1 .. 12 */
-#define RIGZ_LEVEL_DEFAULT 0 /* level 6 */
+#define RIGZ_LEVEL_DEFAULT 0  /* level 6 */
 #define RIGZ_LEVEL_STORE (-1) /* no compression (the command line's -0) */
 
 #ifdef __cplusplus
@@ -54,7 +54,7 @@ typedef struct rigz_options {
   int level;                     /* 1 (fastest) .. 9 (smallest), 10 .. 12 (slower, smaller), or
                                     RIGZ_LEVEL_DEFAULT (0, level 6) or RIGZ_LEVEL_STORE */
   unsigned threads;              /* worker threads; 0: every online core */
-  size_t block_size;             /* bytes per block, 32 KiB .. 256 MiB; 0: the default, 2 MiB */
+  size_t block_size;             /* bytes per block, 32 KiB .. 256 MiB; 0: the default (plan.h) */
   unsigned flags;                /* RIGZ_FLAG_* */
   unsigned long long max_output; /* largest output in bytes, else RIGZ_ELIMIT; 0: no limit */
 } rigz_options;

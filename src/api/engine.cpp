@@ -129,7 +129,8 @@ Result compress_streams(InputStream& in, OutputStream& out, const Options& optio
       // buffer of its own size (the output is the same: a block one byte longer than the input
       // is not full, so --rsyncable does not cut it either); and no input needs more workers
       // than it has blocks.
-      const size_t block = plan_compression(c.level, c.block_size).block_size;
+      c.input_size = input_size;
+      const size_t block = plan_compression(c.level, c.block_size, input_size).block_size;
       if (*input_size < block) c.block_size = std::max(kMinBlockSize, static_cast<size_t>(*input_size) + 1);
       c.threads =
           static_cast<unsigned>(std::min<uint64_t>(c.threads, std::max<uint64_t>(1, ceil_div(*input_size, block))));

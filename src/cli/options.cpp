@@ -394,7 +394,7 @@ Compress or uncompress FILEs in parallel (by default, compress FILES in-place).
   -0 to -9             Compression level (-0 stores, -1 or --fast fastest, -9 or --best best)
   -10, -11, -12        Beyond -9: libdeflate 10, 12 (pigz's -11), 12 in 8 MiB blocks
   -A, --alias NAME     Name the zip entry from standard input NAME (default: -)
-  -b, --blocksize KiB  Compress in blocks of KiB kibibytes (default 2048, at least 32)
+  -b, --blocksize KiB  Compress in blocks of KiB kibibytes (at least 32; default 2048, see rigz(1))
   -c, --stdout         Write to standard output, keep original files unchanged
   -C, --comment TEXT   Store the comment TEXT in the gzip header or the zip directory
   -d, --decompress     Decompress (gzip, and zlib or the first entry of a zip file)

@@ -14,7 +14,8 @@
 // serial reader.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
-// is bounded by the pool (2N+2 blocks, 4N+2 at levels 7-9) whatever the input size, and
+// is bounded by the pool (2N+2 blocks, 4N+2 at levels 7-9 where blocks are 2 MiB)
+// whatever the input size, and
 // output streams while compression goes on. Levels 7-9 get the deeper pool because their
 // blocks take unequal times (a block the level choice sends to libdeflate 10 takes 4-5x
 // the median): with 2N+2 the writer, waiting on one slow block, held every free buffer
@@ -68,7 +69,7 @@ class Pipeline {
  public:
   Pipeline(const CompressOptions& opts, OutputStream& out)
       : opts_(opts),
-        plan_(plan_compression(opts.level, opts.block_size)),
+        plan_(plan_compression(opts.level, opts.block_size, opts.input_size)),
         out_(out),
         free_(pool_size(opts.threads, plan_)),
         todo_(pool_size(opts.threads, plan_)) {
@@ -103,8 +104,11 @@ class Pipeline {
   }
 
  private:
+  // Uneven levels get twice the look-ahead, counted in bytes: 4 jobs a thread of 2 MiB
+  // blocks, 2 of the 4 MiB blocks of levels 8-9 (plan.cpp), so that memory stays where it was.
   static size_t pool_size(unsigned threads, const CompressionPlan& plan) {
-    return (plan.uneven ? 4 : 2) * size_t(threads) + 2;
+    const bool deep = plan.uneven && plan.block_size < (size_t(4) << 20);
+    return (deep ? 4 : 2) * size_t(threads) + 2;
   }
 
   template <class F>
@@ -311,6 +315,7 @@ CompressResult compress_gzip(InputStream& in, OutputStream& out, const CompressO
   CompressOptions o = opts;
   o.threads = std::max(1u, o.threads);
   if (o.block_size) o.block_size = std::max(o.block_size, kMinBlockSize);
+  if (!o.input_size) o.input_size = in.size_left();
   if (o.header.has_extra && o.header.extra.size() > 0xffff - 8)
     throw Error(Error::Kind::usage, "extra field too long: rigz adds 8 bytes to it");
   Pipeline pipeline(o, out);

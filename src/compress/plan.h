@@ -13,6 +13,8 @@
 // (text, binaries and FASTQ need different ones).
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace rigz {
@@ -34,7 +36,8 @@ struct CompressionPlan {
   size_t block_size;
 };
 
-// `block_size` 0 takes the plan's default.
-CompressionPlan plan_compression(int level, size_t block_size);
+// `block_size` 0 takes the plan's default, which at some levels depends on `input_size`,
+// the input's length where it is known (a regular file, memory).
+CompressionPlan plan_compression(int level, size_t block_size, std::optional<uint64_t> input_size = std::nullopt);
 
 }  // namespace rigz

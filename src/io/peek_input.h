@@ -50,6 +50,11 @@ class PeekInput : public InputStream {
     const size_t back = head_.size() - std::min(pos_, head_.size());
     return View{v->data - back, v->size + back, v->whole, v->file};
   }
+  std::optional<uint64_t> size_left() override {
+    auto rest = in_.size_left();
+    if (rest) *rest += head_.size() - std::min(pos_, head_.size());
+    return rest;
+  }
   uint64_t skip(uint64_t n) override {
     const uint64_t here = std::min<uint64_t>(n, head_.size() - std::min(pos_, head_.size()));
     pos_ += static_cast<size_t>(here);

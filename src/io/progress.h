@@ -84,6 +84,7 @@ class CountingInput : public InputStream {
     return in_.read_at(offset, buf, n);
   }
   std::optional<View> view_rest() override { return in_.view_rest(); }  // counted as skip()ped
+  std::optional<uint64_t> size_left() override { return in_.size_left(); }
   uint64_t skip(uint64_t n) override {
     const uint64_t k = in_.skip(n);
     if (progress_) progress_->add(k);

@@ -81,6 +81,14 @@ std::optional<InputStream::View> FdInput::view_rest() {
   return View{map.data() + here, map.size() - static_cast<uint64_t>(here), false, true};
 }
 
+std::optional<uint64_t> FdInput::size_left() {
+  if (start_ < 0) return std::nullopt;
+  struct stat st;
+  const off_t here = ::lseek(fd_, 0, SEEK_CUR);
+  if (here < 0 || ::fstat(fd_, &st) != 0) return std::nullopt;
+  return st.st_size > here ? static_cast<uint64_t>(st.st_size - here) : 0;
+}
+
 size_t FdInput::read(uint8_t* buf, size_t n) {
   return read_fully(buf, n, [&](uint8_t* p, size_t k, size_t) { return ::read(fd_, p, k); });
 }

@@ -48,6 +48,10 @@ class InputStream {
     bool file;   // a file's mapping: pages done with can be released (FileMap::release)
   };
   virtual std::optional<View> view_rest() { return std::nullopt; }
+
+  // How many bytes are left to read, where the source says so (a regular file, memory), or
+  // nothing (a pipe, a terminal). A hint: a file may still grow or shrink.
+  virtual std::optional<uint64_t> size_left() { return std::nullopt; }
 };
 
 class OutputStream {
@@ -71,6 +75,7 @@ class FdInput : public InputStream {
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
   uint64_t skip(uint64_t n) override;
   std::optional<View> view_rest() override;
+  std::optional<uint64_t> size_left() override;
 
   // Below this much left to read, read() costs less than setting up a mapping.
   static constexpr uint64_t kMinMapped = uint64_t(1) << 20;
@@ -101,6 +106,7 @@ class MemoryInput : public InputStream {
   std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override;
   uint64_t skip(uint64_t n) override;
   std::optional<View> view_rest() override;
+  std::optional<uint64_t> size_left() override { return len_ - pos_; }
 
  private:
   const uint8_t* data_;

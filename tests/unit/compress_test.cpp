@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "compress/plan.h"
 #include "format/crc32.h"
 #include "io/error.h"
 #include "test_support.h"
@@ -262,6 +263,68 @@ TEST(Compress, DefaultBlockSize) {
     Bytes one = check_round_trip(data, opts(6, 1, 0, independent));
     EXPECT_TRUE(check_round_trip(data, opts(6, 4, 0, independent)) == one);
   }
+}
+
+TEST(CompressionPlan, LevelsEightAndNineTakeLargerBlocksUnlessTheInputIsShort) {
+  const size_t MiB = size_t(1) << 20;
+  for (int level : {8, 9}) {
+    EXPECT_EQ(plan_compression(level, 0).block_size, 4 * MiB);  // a stream of unknown length
+    EXPECT_EQ(plan_compression(level, 0, uint64_t(64) * MiB).block_size, 4 * MiB);
+    EXPECT_EQ(plan_compression(level, 0, uint64_t(64) * MiB - 1).block_size, 2 * MiB);
+    EXPECT_EQ(plan_compression(level, 0, 0).block_size, 2 * MiB);
+    EXPECT_EQ(plan_compression(level, 256 * 1024).block_size, 256u * 1024);  // -b wins
+  }
+  for (int level : {1, 6, 7}) EXPECT_EQ(plan_compression(level, 0).block_size, 2 * MiB);
+}
+
+// The input sizes of the members of `gz`, found by their RZ subfields and trailers.
+std::vector<uint32_t> member_input_sizes(const Bytes& gz) {
+  std::vector<uint32_t> sizes;
+  size_t at = 0;
+  while (at < gz.size()) {
+    GzipHeader h;
+    size_t used = 0;
+    if (parse_gzip_header(gz.data() + at, gz.size() - at, h, used) != HeaderStatus::ok) break;
+    const size_t member = h.extra.size() == 8
+                              ? (h.extra[4] | h.extra[5] << 8 | h.extra[6] << 16 | size_t(h.extra[7]) << 24)
+                              : gz.size() - at;
+    const uint8_t* isize = gz.data() + at + member - 4;
+    sizes.push_back(isize[0] | isize[1] << 8 | isize[2] << 16 | uint32_t(isize[3]) << 24);
+    at += member;
+  }
+  return sizes;
+}
+
+// Memory that does not tell its length, as a pipe does not.
+class UnknownLengthInput : public InputStream {
+ public:
+  explicit UnknownLengthInput(const Bytes& data) : mem_(data.data(), data.size()) {}
+  size_t read(uint8_t* buf, size_t n) override { return mem_.read(buf, n); }
+  std::optional<size_t> read_at(uint64_t offset, uint8_t* buf, size_t n) override {
+    return mem_.read_at(offset, buf, n);
+  }
+
+ private:
+  MemoryInput mem_;
+};
+
+TEST(Compress, DefaultBlockSizeFollowsWhatIsKnownOfTheInputsLength) {
+  // Level 8: 4 MiB blocks for a stream of unknown length, 2 MiB for a short known one
+  // (plan.cpp); either way the same bytes for every thread count.
+  const uint32_t MiB = 1u << 20;
+  Bytes data = test::make_data(4 * MiB + 1000, 25);
+  Bytes reference;
+  for (unsigned t : {1u, 3u}) {
+    SCOPED_TRACE(t);
+    UnknownLengthInput in(data);
+    MemoryOutput out;
+    compress_gzip(in, out, opts(8, t, 0));
+    EXPECT_EQ(member_input_sizes(out.data), (std::vector<uint32_t>{4 * MiB, 1000}));
+    if (reference.empty()) reference = out.data;
+    EXPECT_TRUE(out.data == reference);
+    EXPECT_TRUE(test::zlib_gunzip(out.data)->out == data);
+  }
+  EXPECT_EQ(member_input_sizes(check_round_trip(data, opts(8, 2, 0))), (std::vector<uint32_t>{2 * MiB, 2 * MiB, 1000}));
 }
 
 TEST(Compress, HeaderFieldsAreWritten) {

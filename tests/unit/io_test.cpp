@@ -115,6 +115,33 @@ TEST(StreamWrappers, PassReadAtAndSkipThrough) {
   EXPECT_TRUE(std::equal(buf, buf + 4, data.begin() + 69996));
 }
 
+TEST(StreamWrappers, SizeLeftOfFilesAndMemoryButNotPipes) {
+  const auto data = counting_bytes(70000);
+  TempFile f(data);
+  lseek(f.fd(), 1000, SEEK_SET);
+  FdInput raw(f.fd());
+  EXPECT_EQ(raw.size_left(), std::optional<uint64_t>(69000));
+  CountingInput counted(raw, nullptr);
+  PeekInput peek(counted, 100);  // the file has moved on by 100, which the head holds
+  EXPECT_EQ(peek.size_left(), std::optional<uint64_t>(69000));
+  uint8_t buf[300];
+  ASSERT_EQ(peek.read(buf, sizeof buf), sizeof buf);
+  EXPECT_EQ(peek.size_left(), std::optional<uint64_t>(68700));
+  EXPECT_EQ(peek.skip(100000), 68700u);
+  EXPECT_EQ(peek.size_left(), std::optional<uint64_t>(0));
+
+  MemoryInput mem(data.data(), data.size());
+  ASSERT_EQ(mem.read(buf, 10), 10u);
+  EXPECT_EQ(mem.size_left(), std::optional<uint64_t>(69990));
+
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  FdInput pipe_in(p[0]);
+  EXPECT_FALSE(pipe_in.size_left().has_value());
+  close(p[0]);
+  close(p[1]);
+}
+
 TEST(InputWindow, SkipGoesPastWhatIsBuffered) {
   const auto data = counting_bytes(300000);
   for (bool file : {true, false}) {
