@@ -36,6 +36,28 @@ for size in $SIZES; do
   done
 done
 
+# Standard input that is a regular file is compressed as the file itself is; a pipe, whose
+# length is unknown, gets 4 MiB blocks at levels 8-9 (plan.cpp), the same for every thread
+# count, read back by gzip.
+group "standard input: a file and a pipe"
+gen_mixed 9437184 in.9m 9
+for level in 6 9; do
+  run "$RIGZ" -"$level" -n -c in.3145728
+  cp "$OUT" file.gz
+  run "$RIGZ" -"$level" <in.3145728
+  check_rc 0 "rigz -$level < in.3145728"
+  assert_out_same file.gz "rigz -$level < file: not the bytes of rigz -$level -n -c file"
+done
+for p in 1 4; do
+  cat in.9m | "$RIGZ" -9 -p "$p" >"pipe.$p.gz" 2>"$ERR"
+  RC=${PIPESTATUS[1]}
+  check_rc 0 "cat | rigz -9 -p $p"
+done
+assert_same pipe.1.gz pipe.4.gz "cat | rigz -9: -p 1 and -p 4 differ"
+run gzip -dc pipe.1.gz
+check_rc 0 "gzip -dc of rigz -9 from a pipe"
+assert_out_same in.9m "gzip -dc of rigz -9 from a pipe"
+
 # Decompression with several threads gives the same bytes.
 group "decompression thread counts"
 "$RIGZ" -c in.3145728 >big.gz
