@@ -55,7 +55,7 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   // zlib 1 there and faster (docs/design.md, "A fallback at level 1").
   if (level == 1) p.fallback = 2;
   // Levels 8-9: 4 MiB blocks. Their output was 0.15-0.3% larger than pigz's with 2 MiB
-  // (linux-src.tar -9 1.0028x, access.log 1.0019x); with 4 MiB at most 1.0008x, for 2-5%
+  // (linux-src.tar -9 1.0028x, access.log 1.0019x); with 4 MiB at most 1.0009x, for 2-5%
   // less CPU (half the samples; docs/design.md, "Block size"). But an input of fewer than
   // 16 such blocks would leave threads idle that 2 MiB blocks keep busy, so a known length
   // under 64 MiB keeps 2 MiB; a stream of unknown length (a pipe) takes 4 MiB.

@@ -56,11 +56,9 @@ uint64_t InputStream::skip(uint64_t n) {
 
 uint64_t FdInput::skip(uint64_t n) {
   if (start_ < 0) return InputStream::skip(n);
-  struct stat st;
-  const off_t here = ::lseek(fd_, 0, SEEK_CUR);
-  if (here < 0 || ::fstat(fd_, &st) != 0) throw Error(Error::Kind::read, std::strerror(errno));
-  const uint64_t left = st.st_size > here ? static_cast<uint64_t>(st.st_size - here) : 0;
-  const uint64_t step = std::min(n, left);
+  const std::optional<uint64_t> left = size_left();
+  if (!left) throw Error(Error::Kind::read, std::strerror(errno));
+  const uint64_t step = std::min(n, *left);
   if (::lseek(fd_, static_cast<off_t>(step), SEEK_CUR) < 0) throw Error(Error::Kind::read, std::strerror(errno));
   return step;
 }
