@@ -71,14 +71,14 @@ void check_fds(int in_fd, int out_fd) {
 std::vector<uint8_t> compress(std::span<const uint8_t> data, const Options& options) {
   MemoryInput in(data.data(), data.size());
   MemoryOutput out;
-  api_impl::compress_streams(in, out, options, data.size());
+  api_impl::compress_streams(in, out, options);
   return std::move(out.data);
 }
 
 std::vector<uint8_t> decompress(std::span<const uint8_t> data, const Options& options) {
   MemoryInput in(data.data(), data.size());
   MemoryOutput out;
-  api_impl::decompress_streams(in, out, options, data.size());
+  api_impl::decompress_streams(in, out, options);
   return std::move(out.data);
 }
 
@@ -86,7 +86,7 @@ Result compress(std::istream& in, std::ostream& out, const Options& options) {
   check_streams(in, out);
   IstreamInput input(in);
   OstreamOutput output(out);
-  Result r = api_impl::compress_streams(input, output, options, std::nullopt);
+  Result r = api_impl::compress_streams(input, output, options);
   output.flush();
   return r;
 }
@@ -95,7 +95,7 @@ Result decompress(std::istream& in, std::ostream& out, const Options& options) {
   check_streams(in, out);
   IstreamInput input(in);
   OstreamOutput output(out);
-  Result r = api_impl::decompress_streams(input, output, options, std::nullopt);
+  Result r = api_impl::decompress_streams(input, output, options);
   output.flush();
   return r;
 }
@@ -104,14 +104,14 @@ Result compress_fd(int in_fd, int out_fd, const Options& options) {
   check_fds(in_fd, out_fd);
   FdInput in(in_fd);
   FdOutput out(out_fd);
-  return api_impl::compress_streams(in, out, options, api_impl::remaining_file_size(in_fd));
+  return api_impl::compress_streams(in, out, options);
 }
 
 Result decompress_fd(int in_fd, int out_fd, const Options& options) {
   check_fds(in_fd, out_fd);
   FdInput in(in_fd);
   FdOutput out(out_fd);
-  return api_impl::decompress_streams(in, out, options, api_impl::remaining_file_size(in_fd));
+  return api_impl::decompress_streams(in, out, options);
 }
 
 }  // namespace rigz::api

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <optional>
 #include <string>
 
 #include "api/engine.h"
@@ -94,8 +93,7 @@ int guarded(F&& f) noexcept {
   }
 }
 
-using StreamsFn = rigz::api::Result (*)(rigz::InputStream&, rigz::OutputStream&, const rigz::api::Options&,
-                                        std::optional<uint64_t>);
+using StreamsFn = rigz::api::Result (*)(rigz::InputStream&, rigz::OutputStream&, const rigz::api::Options&);
 
 int in_memory(StreamsFn fn, const void* in, size_t in_len, void** out, size_t* out_len, const rigz_options* opts) {
   if (out) *out = nullptr;
@@ -105,7 +103,7 @@ int in_memory(StreamsFn fn, const void* in, size_t in_len, void** out, size_t* o
     rigz::api::Options options = to_options(opts);
     rigz::MemoryInput input(static_cast<const uint8_t*>(in), in_len);
     MallocOutput output;
-    fn(input, output, options, in_len);
+    fn(input, output, options);
     *out = output.release(out_len);
   });
 }
@@ -116,7 +114,7 @@ int on_fds(StreamsFn fn, int in_fd, int out_fd, const rigz_options* opts) {
     rigz::api::Options options = to_options(opts);
     rigz::FdInput input(in_fd);
     rigz::FdOutput output(out_fd);
-    fn(input, output, options, rigz::api_impl::remaining_file_size(in_fd));
+    fn(input, output, options);
   });
 }
 

@@ -1,10 +1,8 @@
 #include "api/engine.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -114,8 +112,7 @@ uint64_t ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
 
 }  // namespace
 
-Result compress_streams(InputStream& in, OutputStream& out, const Options& options,
-                        std::optional<uint64_t> input_size) {
+Result compress_streams(InputStream& in, OutputStream& out, const Options& options) {
   check(options);
   return translated([&] {
     CompressOptions c;
@@ -124,12 +121,11 @@ Result compress_streams(InputStream& in, OutputStream& out, const Options& optio
     c.block_size = options.block_size;
     c.rsyncable = options.rsyncable;
     // The header has no name and no time, OS Unix: as `rigz -c < file` writes it.
-    if (input_size) {
+    if (const std::optional<uint64_t> input_size = in.size_left()) {
       // An input shorter than a block is one block whatever the block size, so it gets a
       // buffer of its own size (the output is the same: a block one byte longer than the input
       // is not full, so --rsyncable does not cut it either); and no input needs more workers
       // than it has blocks.
-      c.input_size = input_size;
       const size_t block = plan_compression(c.level, c.block_size, input_size).block_size;
       if (*input_size < block) c.block_size = std::max(kMinBlockSize, static_cast<size_t>(*input_size) + 1);
       c.threads =
@@ -141,13 +137,12 @@ Result compress_streams(InputStream& in, OutputStream& out, const Options& optio
   });
 }
 
-Result decompress_streams(InputStream& in, OutputStream& out, const Options& options,
-                          std::optional<uint64_t> input_size) {
+Result decompress_streams(InputStream& in, OutputStream& out, const Options& options) {
   return translated([&] {
     DecompressOptions d;
     d.pass_through = options.pass_through;
     d.threads = thread_count(options.threads);
-    if (input_size)
+    if (const std::optional<uint64_t> input_size = in.size_left())
       d.threads = static_cast<unsigned>(
           std::min<uint64_t>(d.threads, std::max<uint64_t>(1, ceil_div(*input_size, kDecompressBytesPerThread))));
     LimitedOutput limited(out, options.max_output_size);
@@ -156,14 +151,6 @@ Result decompress_streams(InputStream& in, OutputStream& out, const Options& opt
       throw api::Error(ErrorCode::data, "trailing garbage after the last gzip member");
     return Result{r.in_bytes, r.out_bytes};
   });
-}
-
-std::optional<uint64_t> remaining_file_size(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  off_t pos = lseek(fd, 0, SEEK_CUR);
-  if (pos < 0 || pos > st.st_size) return std::nullopt;
-  return static_cast<uint64_t>(st.st_size - pos);
 }
 
 }  // namespace rigz::api_impl

@@ -3,7 +3,6 @@
 // rigz::api::Error. Internal: not installed.
 #pragma once
 #include <cstdint>
-#include <optional>
 
 #include "io/stream.h"
 #include "rigz/rigz.hpp"
@@ -13,13 +12,10 @@ namespace rigz::api_impl {
 using api::Options;
 using api::Result;
 
-// `input_size`, when known (memory, regular files), lets small inputs use fewer threads and
-// smaller buffers; the output is the same as without it.
-Result compress_streams(InputStream& in, OutputStream& out, const Options& options, std::optional<uint64_t> input_size);
-Result decompress_streams(InputStream& in, OutputStream& out, const Options& options,
-                          std::optional<uint64_t> input_size);
-
-// The bytes left to read from `fd` if it is a regular file.
-std::optional<uint64_t> remaining_file_size(int fd);
+// The input's length, where the stream knows it (memory, regular files:
+// InputStream::size_left), lets small inputs use fewer threads and smaller buffers; the
+// output is the same as without it.
+Result compress_streams(InputStream& in, OutputStream& out, const Options& options);
+Result decompress_streams(InputStream& in, OutputStream& out, const Options& options);
 
 }  // namespace rigz::api_impl

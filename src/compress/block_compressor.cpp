@@ -29,7 +29,7 @@ constexpr size_t kSampleSize = 64 * 1024;
 // of libdeflate 7 on source code, a mix's weak half on FASTQ), which only many blocks
 // average out; an input of a few blocks came out up to 1.032x pigz
 // (bench/size_windows.sh, 4 MB windows; docs/design.md, "The first blocks of an input").
-// After the first 8 MiB one misjudged block weighs at most a fifth of the output, and the
+// After the first 4 blocks one misjudged block weighs at most a fifth of the output, and the
 // careful blocks' own margin offsets it: windows of 5 and 7 blocks came out at most 1.0017x
 // pigz with 4 careful blocks. 8 cost 5-12% more time on large inputs where the careful
 // blocks fall to zlib or to libdeflate 10 (docs/design.md, "The first blocks of an input").

@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -67,9 +68,11 @@ struct Job {
 
 class Pipeline {
  public:
-  Pipeline(const CompressOptions& opts, OutputStream& out)
+  // `input_size`: the input's length where the stream knows it (the default block size
+  // depends on it at some levels, plan.h).
+  Pipeline(const CompressOptions& opts, std::optional<uint64_t> input_size, OutputStream& out)
       : opts_(opts),
-        plan_(plan_compression(opts.level, opts.block_size, opts.input_size)),
+        plan_(plan_compression(opts.level, opts.block_size, input_size)),
         out_(out),
         free_(pool_size(opts.threads, plan_)),
         todo_(pool_size(opts.threads, plan_)) {
@@ -315,10 +318,9 @@ CompressResult compress_gzip(InputStream& in, OutputStream& out, const CompressO
   CompressOptions o = opts;
   o.threads = std::max(1u, o.threads);
   if (o.block_size) o.block_size = std::max(o.block_size, kMinBlockSize);
-  if (!o.input_size) o.input_size = in.size_left();
   if (o.header.has_extra && o.header.extra.size() > 0xffff - 8)
     throw Error(Error::Kind::usage, "extra field too long: rigz adds 8 bytes to it");
-  Pipeline pipeline(o, out);
+  Pipeline pipeline(o, in.size_left(), out);
   return pipeline.run(in);
 }
 

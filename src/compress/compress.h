@@ -2,7 +2,6 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 
 #include "format/gzip_header.h"
 #include "io/stream.h"
@@ -15,10 +14,7 @@ struct CompressOptions {
   size_t block_size = 0;     // bytes of input per block (>= 32 KiB); 0: the plan's
   bool independent = false;  // -i: accepted for pigz; blocks are always independent
   bool rsyncable = false;    // -R: block boundaries follow the content
-  // The input's length where known (none: asked of the stream); the default block size
-  // depends on it at some levels (plan.h).
-  std::optional<uint64_t> input_size;
-  GzipHeader header;  // written as is (xfl filled in from level)
+  GzipHeader header;         // written as is (xfl filled in from level)
 };
 
 struct CompressResult {
