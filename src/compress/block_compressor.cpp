@@ -6,8 +6,10 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "io/error.h"
@@ -36,30 +38,98 @@ constexpr size_t kSampleSize = 64 * 1024;
 constexpr uint64_t kCarefulBlocks = 4;
 constexpr double kCarefulMargin = -0.005;
 
+// Past the careful blocks and the next four, a group of four blocks shares the decision
+// of its first one's sample: the sample (zlib at the requested level on 64 KiB, then each
+// candidate until one qualifies) was up to 5-13% of the work at levels 3-5 (no sample past
+// the first blocks, 60 MB heads of the corpus), where the block's own codec is fast. The other three still take their own sample's bytes and compare a
+// fingerprint of them (below) with the first's: where the data changed its character
+// (a tar of text and compressed files), the block samples itself. Which blocks share
+// depends only on their numbers, so the output stays the same for every thread count; a
+// worker on a later block of a group waits for the first block's decision, which the
+// pipeline hands out first (docs/design.md, "One sample for four blocks").
+constexpr uint64_t kSharedFrom = 8;
+constexpr uint64_t kGroup = 4;
+
+uint64_t group_of(uint64_t seq) { return seq / kGroup; }
+bool shares_decision(uint64_t seq) { return seq >= kSharedFrom; }
+bool leads_group(uint64_t seq) { return seq % kGroup == 0; }
+
+// The sum of the squared byte counts of a sample: the chance that two of its bytes are
+// equal, times the sample size squared. Text, code, binaries, FASTQ and compressed data
+// lie far apart on it; integers, so that the same bytes give the same verdict everywhere.
+uint64_t fingerprint(const uint8_t* sample, size_t len) {
+  uint32_t counts[256] = {};
+  for (size_t i = 0; i < len; ++i) ++counts[sample[i]];
+  uint64_t sum = 0;
+  for (uint32_t c : counts) sum += uint64_t(c) * c;
+  return sum;
+}
+
+// Within 15% of each other (0.2 bit of Renyi entropy). At level 6 on the corpus, 35 of
+// linux-src.tar's 66 blocks that could share differ by more and sample themselves, 44 of
+// binaries.tar's 58, none of access.log's, reads.fastq's or random.bin's.
+bool alike(uint64_t a, uint64_t b) {
+  const uint64_t lo = std::min(a, b), hi = std::max(a, b);
+  return hi * 100 <= lo * 115;
+}
+
 class AdaptiveBlockCompressor : public BlockCompressor {
  public:
   // The compressors are made on first use: a small input needs one or two of them, and a
   // worker that never gets a block none (rigz -6 on a 300 KB file, `perf stat -r 100`:
   // 10.1 ms against 11.0 ms).
-  explicit AdaptiveBlockCompressor(const CompressionPlan& plan) : plan_(plan) {}
+  AdaptiveBlockCompressor(const CompressionPlan& plan, DecisionBoard* board) : plan_(plan), board_(board) {}
   ~AdaptiveBlockCompressor() override {
     if (zlib_ready_) deflateEnd(&zlib_);
   }
 
   void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) override {
     if (!plan_.sample) return compress_with(plan_.candidates.front(), data, len, out);
+    const bool shared = board_ && plan_.shared_sample && shares_decision(seq);
     // A small block would be its own sample, and zlib's output on it the reference that
     // a candidate must meet: zlib's is taken as it is. That is pigz's size, and less work
     // than a trial of each candidate on top (rigz -6 of a 10 KB file, one libdeflate
     // compressor fewer to set up: 2.25 -> 1.95 ms, hyperfine, 2-core VM).
-    if (len <= 2 * kSampleSize) return deflate_zlib(data, len, out);
+    if (len <= 2 * kSampleSize) {
+      if (shared && leads_group(seq)) board_->post(group_of(seq), BlockDecision{});
+      return deflate_zlib(data, len, out);
+    }
     const uint8_t* sample = take_sample(data, len);
+    const uint64_t print = shared ? fingerprint(sample, kSampleSize) : 0;
+    if (shared && !leads_group(seq)) {
+      const std::optional<BlockDecision> first = board_->wait(group_of(seq));
+      if (first && first->kind != BlockDecision::Kind::own && alike(print, first->fingerprint))
+        return apply(*first, data, len, seq, out);
+    }
+    BlockDecision d = decide(sample, seq);
+    d.fingerprint = print;
+    if (shared && leads_group(seq)) board_->post(group_of(seq), d);
+    apply(d, data, len, seq, out);
+  }
+
+ private:
+  static BlockDecision use(Codec codec) { return {BlockDecision::Kind::codec, codec}; }
+
+  void apply(const BlockDecision& d, const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) {
+    switch (d.kind) {
+      case BlockDecision::Kind::codec:
+        return compress_with(d.codec, data, len, out);
+      case BlockDecision::Kind::mix:
+        return compress_with(takes_stronger_level(seq, d.weak_size, d.strong_size, d.zlib_size) ? d.codec : d.weak,
+                             data, len, out);
+      default:
+        return deflate_zlib(data, len, out);
+    }
+  }
+
+  // What the block's sample says to compress it with.
+  BlockDecision decide(const uint8_t* sample, uint64_t seq) {
     trial_zlib_.clear();
     deflate_zlib(sample, kSampleSize, trial_zlib_);
     // Incompressible (random, already compressed): every level stores it. ISA-L 1 still
     // finds whatever the rest of the block holds, at 1.3 GB/s on random data against
     // libdeflate 1's 92 MB/s (32 MB of random.bin, one core).
-    if (trial_zlib_.size() >= kSampleSize) return compress_with({Codec::Library::isal, 1}, data, len, out);
+    if (trial_zlib_.size() >= kSampleSize) return use({Codec::Library::isal, 1});
     const double zlib_size = static_cast<double>(trial_zlib_.size());
     const bool careful = seq < kCarefulBlocks;
     // ISA-L must match zlib with no margin and is never part of a mix (takes_stronger_level).
@@ -75,8 +145,8 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       const double size = static_cast<double>(trial_.size());
       if (!isal && weak == plan_.candidates.size()) weak = k, weak_size = size;
       if (size > (isal ? zlib_size : limit)) continue;
-      const bool strong = careful || isal || k == weak || takes_stronger_level(seq, weak_size, size, zlib_size);
-      return compress_with(strong ? codec : plan_.candidates[weak], data, len, out);
+      if (careful || isal || k == weak || size >= weak_size) return use(codec);
+      return {BlockDecision::Kind::mix, codec, plan_.candidates[weak], weak_size, size, zlib_size};
     }
     // No candidate met zlib's size on the sample. A block that is not careful takes the
     // strongest candidate where it was within 2% of zlib: on whole blocks that is smaller
@@ -88,18 +158,16 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // pigz -6. Then the plan's fallback, a stronger libdeflate level, serves if its sample
     // meets the limit (level 1: libdeflate 2, where libdeflate 1 is up to 15% over zlib 1
     // on a third of binaries.tar's blocks), else zlib.
-    if (!careful && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
-      return compress_with(plan_.candidates.back(), data, len, out);
+    if (!careful && static_cast<double>(trial_.size()) <= zlib_size * 1.02) return use(plan_.candidates.back());
     if (plan_.fallback) {
       const Codec fallback{Codec::Library::libdeflate, plan_.fallback};
       trial_.clear();
       compress_with(fallback, sample, kSampleSize, trial_);
-      if (static_cast<double>(trial_.size()) <= limit) return compress_with(fallback, data, len, out);
+      if (static_cast<double>(trial_.size()) <= limit) return use(fallback);
     }
-    deflate_zlib(data, len, out);
+    return {BlockDecision::Kind::zlib};
   }
 
- private:
   const uint8_t* take_sample(const uint8_t* data, size_t len) {
     constexpr size_t piece = kSampleSize / kSamplePieces;
     if (sample_.empty()) sample_.resize(kSampleSize);
@@ -122,7 +190,6 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   // mix's target, zlib's size on independent blocks, is up to 1% above pigz's on logs at
   // level 2; mixed with libdeflate 1 there, it came out 1.0066x pigz -2 on access.log.
   bool takes_stronger_level(uint64_t seq, double cheapest, double stronger, double zlib_size) const {
-    if (stronger >= cheapest) return true;
     const double target = zlib_size * (1.0 + plan_.mix_margin);
     const double x = (cheapest - target) / (cheapest - stronger);
     // seq * 2^64 / golden ratio, modulo 2^64: the fractional part in 64-bit fixed point.
@@ -193,6 +260,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   }
 
   const CompressionPlan plan_;
+  DecisionBoard* const board_;
   std::map<int, std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)>> libdeflate_;
   z_stream zlib_{};
   bool zlib_ready_ = false;
@@ -203,8 +271,14 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 
 }  // namespace
 
-std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan) {
-  return std::make_unique<AdaptiveBlockCompressor>(plan);
+std::unique_ptr<DecisionBoard> make_decision_board(size_t blocks_in_flight) {
+  // A block asks for its group's decision while it is in flight, so no further back than
+  // the groups those blocks span.
+  return std::make_unique<DecisionBoard>(blocks_in_flight / kGroup + 2);
+}
+
+std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan, DecisionBoard* board) {
+  return std::make_unique<AdaptiveBlockCompressor>(plan, board);
 }
 
 }  // namespace rigz

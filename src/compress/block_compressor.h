@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compress/plan.h"
+#include "compress/work_queue.h"
 #include "io/big_buffer.h"
 
 namespace rigz {
@@ -19,6 +20,23 @@ class BlockCompressor {
   virtual void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) = 0;
 };
 
-std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan);
+// What the sample of a block decided (block_compressor.cpp): the codec for the whole
+// block, a mix of two, or zlib. A group of blocks shares its first block's decision.
+struct BlockDecision {
+  enum class Kind { own, codec, mix, zlib } kind = Kind::own;  // own: each block samples itself
+  Codec codec{};                                               // kind codec; a mix's stronger level
+  Codec weak{};                                                // a mix's cheaper level
+  double weak_size = 0, strong_size = 0, zlib_size = 0;        // a mix's sample sizes
+  uint64_t fingerprint = 0;                                    // of the sample's bytes
+};
+using DecisionBoard = Noticeboard<BlockDecision>;
+
+// A board for the workers of one input, of which up to `blocks_in_flight` consecutive
+// blocks are being compressed at a time.
+std::unique_ptr<DecisionBoard> make_decision_board(size_t blocks_in_flight);
+
+// `board`: where the workers of one input share decisions; without one (an input of one
+// block) every block samples itself.
+std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan, DecisionBoard* board = nullptr);
 
 }  // namespace rigz

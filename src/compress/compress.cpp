@@ -13,6 +13,10 @@
 // docs/benchmarks.md). Pipes and --rsyncable (whose cuts depend on the bytes) keep the
 // serial reader.
 //
+// Past the first blocks, groups of four blocks share one sample's codec decision
+// (block_compressor.cpp): a worker on a later block of a group waits on `decisions_` for
+// its first block's, which the FIFO of jobs always hands to a worker first.
+//
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9 where blocks are 2 MiB) whatever
 // the input size, and output streams while compression goes on. Levels 7-9 get the deeper
@@ -75,7 +79,8 @@ class Pipeline {
         plan_(plan_compression(opts.level, opts.block_size, input_size)),
         out_(out),
         free_(pool_size(opts.threads, plan_)),
-        todo_(pool_size(opts.threads, plan_)) {
+        todo_(pool_size(opts.threads, plan_)),
+        decisions_(make_decision_board(pool_size(opts.threads, plan_))) {
     for (size_t i = 0; i < pool_size(opts.threads, plan_); ++i) {
       jobs_.push_back(std::make_unique<Job>());
       free_.push(jobs_.back().get());
@@ -120,6 +125,7 @@ class Pipeline {
       free_.close();
       todo_.close();
       done_.close();
+      decisions_->close();
     });
   }
 
@@ -229,7 +235,7 @@ class Pipeline {
   }
 
   void work() {
-    auto compressor = make_block_compressor(plan_);
+    auto compressor = make_block_compressor(plan_, decisions_.get());
     while (auto slot = todo_.pop()) {
       Job* job = *slot;
       if (job->read_by_worker) read_block(*job);
@@ -308,6 +314,7 @@ class Pipeline {
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_, todo_;
   ReorderBuffer<Job*> done_;
+  std::unique_ptr<DecisionBoard> decisions_;  // what a group of blocks' first sample chose
   CompressResult result_;
   FirstError first_error_;
 };

@@ -50,6 +50,11 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   p.sample = level >= 1 && level <= 9;
   p.uneven = level >= 7 && level <= 9;  // libdeflate 7 to 10: 4-5x apart
   if (level == 2) p.margin = 0;         // libdeflate 1 on binaries (above)
+  // Groups of blocks share a sample up to level 7, where it is 5-13% of the work. At
+  // levels 8-9 it is less, and sharing gained nothing measurable (linux-src.tar -9 and
+  // reads.fastq -9 no faster, one run each), for sizes nearer pigz's (docs/design.md,
+  // "One sample for four blocks").
+  p.shared_sample = level >= 1 && level <= 7;
   // Blocks of binaries where libdeflate 1 misses zlib 1's size (on the sample, by more than
   // 2%, or by any amount in the first blocks) went to zlib 1; libdeflate 2 is smaller than
   // zlib 1 there and faster (docs/design.md, "A fallback at level 1").

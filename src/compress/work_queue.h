@@ -1,7 +1,9 @@
-// The two hand-offs of the compression pipeline, written once and tested on their own:
+// The hand-offs of the compression pipeline, written once and tested on their own:
 //  - BoundedQueue: a FIFO of limited capacity (jobs waiting for a worker, free buffers);
-//  - ReorderBuffer: results that finish out of order, taken strictly in sequence.
-// Both can be closed, which wakes every waiter: that is how an error anywhere stops the
+//  - ReorderBuffer: results that finish out of order, taken strictly in sequence;
+//  - Noticeboard: values that one thread posts under a number and others wait for (the
+//    codec decision that a group of blocks shares).
+// All can be closed, which wakes every waiter: that is how an error anywhere stops the
 // whole pipeline without a hang.
 #pragma once
 #include <condition_variable>
@@ -107,6 +109,43 @@ class ReorderBuffer {
   std::condition_variable ready_;
   std::map<uint64_t, T> done_;
   uint64_t next_ = 0;
+  bool closed_ = false;
+};
+
+template <class T>
+class Noticeboard {
+ public:
+  // Keeps the `keep` most recently posted numbers' values (the caller knows how far back
+  // a reader can ask), so that memory does not grow with the input.
+  explicit Noticeboard(size_t keep) : keep_(keep) {}
+
+  // Posts the value of number `key` (each number once, in increasing order).
+  void post(uint64_t key, T value) {
+    std::lock_guard lock(mutex_);
+    values_.emplace(key, std::move(value));
+    while (values_.size() > keep_) values_.erase(values_.begin());
+    posted_.notify_all();
+  }
+
+  // Blocks until number `key` is posted, and returns its value; nothing once closed.
+  std::optional<T> wait(uint64_t key) {
+    std::unique_lock lock(mutex_);
+    posted_.wait(lock, [&] { return closed_ || values_.count(key); });
+    if (closed_) return std::nullopt;
+    return values_.at(key);
+  }
+
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    posted_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable posted_;
+  std::map<uint64_t, T> values_;
+  size_t keep_;
   bool closed_ = false;
 };
 

@@ -194,6 +194,42 @@ TEST(Compress, BlocksThatNoCandidateMatchesGoToZlib) {
   }
 }
 
+// Past the first eight blocks, groups of four share the first one's sample
+// (block_compressor.cpp). An input whose character changes every few blocks (text, a
+// mixture, random bytes), so that some groups share and some blocks sample themselves:
+// the same bytes for every thread count, whichever worker gets a group's first block.
+TEST(Compress, GroupsThatShareASampleGiveTheSameBytesForEveryThreadCount) {
+  constexpr size_t kBlock = 256 * 1024, kBlocks = 24;
+  Bytes data;
+  for (size_t b = 0; b < kBlocks; ++b) {
+    const unsigned kind = static_cast<unsigned>(b * 7 / 5 % 3);
+    const Bytes part = test::make_uniform_data(kBlock, static_cast<unsigned>(b), kind == 0 ? 2 : kind == 1 ? 30 : 100);
+    data.insert(data.end(), part.begin(), part.end());
+  }
+  for (int level : {1, 3, 6}) {
+    const Bytes reference = check_round_trip(data, opts(level, 1, kBlock));
+    for (unsigned t : {2u, 3u, 8u}) {
+      SCOPED_TRACE(describe(data.size(), opts(level, t, kBlock)));
+      EXPECT_TRUE(test::compress(data, opts(level, t, kBlock)) == reference);
+    }
+  }
+}
+
+// A group whose first block is random (its decision: ISA-L 1, which stores) and whose
+// other blocks are text: they must not take that decision, or they come out 10-30%
+// larger than zlib's (their fingerprint differs, so they sample themselves).
+TEST(Compress, ABlockUnlikeItsGroupsFirstSamplesItself) {
+  constexpr size_t kBlock = 256 * 1024;
+  Bytes data = test::make_uniform_data(12 * kBlock, 31, 2);
+  const Bytes noise = test::make_data(kBlock, 32, 100);
+  std::copy(noise.begin(), noise.end(), data.begin() + 8 * kBlock);  // block 8 leads blocks 8-11
+  for (int level : {3, 6}) {
+    SCOPED_TRACE(level);
+    const double zlib_size = zlib_reference_size(data, level, kBlock);
+    EXPECT_LE(static_cast<double>(check_round_trip(data, opts(level, 2, kBlock)).size()), zlib_size * 1.005);
+  }
+}
+
 TEST(Compress, LevelsBeyondGzips) {
   // 0: stored blocks; 10-12: libdeflate's slow levels (11 stands for pigz's zopfli).
   Bytes data = test::make_data(150 * 1024 + 7, 21);
@@ -665,10 +701,14 @@ TEST(Compress, EveryWayOfReadingGivesTheSameBytes) {
 
 TEST(CompressErrors, FailedRunsLeaveNoThreadsBehind) {
   // Many failing runs in a row: a leaked or stuck thread would show up as a hang or crash.
+  // Blocks of 32 KiB (each its own sample) and of 256 KiB at level 3, whose groups of
+  // blocks share a sample (block_compressor.cpp): a worker waiting for its group's
+  // decision must wake when the pipeline fails.
   for (int i = 0; i < 50; ++i) {
     GeneratedInput in(uint64_t(1) << 30);
-    FailingOutput out(i % 7);
-    EXPECT_THROW(compress_gzip(in, out, opts(1, 1 + i % 8, 32 * 1024)), Error);
+    FailingOutput out(i % 14);
+    const bool sampled = i % 2;
+    EXPECT_THROW(compress_gzip(in, out, opts(sampled ? 3 : 1, 1 + i % 8, sampled ? 256 * 1024 : 32 * 1024)), Error);
   }
 }
 

@@ -299,3 +299,51 @@ TEST(ReorderBuffer, PipelineOfQueueAndReorderStress) {
 
 }  // namespace
 }  // namespace rigz
+
+namespace rigz {
+namespace {
+
+TEST(Noticeboard, WaitReturnsWhatWasPosted) {
+  Noticeboard<int> board(4);
+  board.post(3, 30);
+  EXPECT_EQ(board.wait(3), 30);
+  EXPECT_EQ(board.wait(3), 30);  // every reader of a number gets its value
+}
+
+TEST(Noticeboard, WaitBlocksUntilTheNumberIsPosted) {
+  Noticeboard<int> board(4);
+  std::atomic<bool> got{false};
+  std::thread reader([&] {
+    EXPECT_EQ(board.wait(2), 20);
+    got = true;
+  });
+  board.post(1, 10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(got.load());
+  board.post(2, 20);
+  reader.join();
+  EXPECT_TRUE(got.load());
+}
+
+TEST(Noticeboard, CloseWakesWaiters) {
+  Noticeboard<int> board(4);
+  std::thread reader([&] { EXPECT_FALSE(board.wait(7).has_value()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  board.close();
+  reader.join();
+}
+
+TEST(Noticeboard, KeepsOnlyTheLatestNumbers) {
+  // Bounded memory: older numbers go once more than `keep` are posted.
+  Noticeboard<int> board(2);
+  for (int k = 0; k < 5; ++k) board.post(k, k * 10);
+  EXPECT_EQ(board.wait(3), 30);
+  EXPECT_EQ(board.wait(4), 40);
+  std::thread reader([&] { EXPECT_FALSE(board.wait(0).has_value()); });  // gone: waits until closed
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  board.close();
+  reader.join();
+}
+
+}  // namespace
+}  // namespace rigz
