@@ -8,7 +8,9 @@
 // or by a mix of it and the cheapest libdeflate level (block_compressor.cpp); if none
 // is, by the strongest candidate where its sample was within 2% of zlib's, else by
 // `fallback` where its sample meets the size, else by zlib itself (as are blocks small
-// enough to be their own sample). So the output tracks zlib's (pigz's) size at the speed
+// enough to be their own sample). Past the first blocks, up to level 7, groups of four
+// blocks share their first block's decision where their bytes look alike
+// (`shared_sample`). So the output tracks zlib's (pigz's) size at the speed
 // of the cheapest codec that matches it for that kind of data: no single fixed one does
 // (text, binaries and FASTQ need different ones).
 #pragma once
