@@ -40,13 +40,14 @@ constexpr double kCarefulMargin = -0.005;
 
 // Past the careful blocks and the next four, a group of four blocks shares the decision
 // of its first one's sample: the sample (zlib at the requested level on 64 KiB, then each
-// candidate until one qualifies) was up to 5-13% of the work at levels 3-5 (no sample past
-// the first blocks, 60 MB heads of the corpus), where the block's own codec is fast. The other three still take their own sample's bytes and compare a
-// fingerprint of them (below) with the first's: where the data changed its character
-// (a tar of text and compressed files), the block samples itself. Which blocks share
-// depends only on their numbers, so the output stays the same for every thread count; a
-// worker on a later block of a group waits for the first block's decision, which the
-// pipeline hands out first (docs/design.md, "One sample for four blocks").
+// candidate until one qualifies) was up to 5-13% of the work at levels 3-5 (no sample
+// past the first blocks, 60 MB heads of the corpus), where the block's own codec is fast.
+// The other three still take their own sample's bytes and compare a fingerprint of them
+// (below) with the first's: where the data changed its character (a tar of text and
+// compressed files), the block samples itself. Which blocks share depends only on their
+// numbers, so the output stays the same for every thread count; a worker on a later
+// block of a group waits for the first block's decision, which the pipeline hands out
+// first (docs/design.md, "One sample for four blocks").
 constexpr uint64_t kSharedFrom = 8;
 constexpr uint64_t kGroup = 4;
 
@@ -55,8 +56,9 @@ bool shares_decision(uint64_t seq) { return seq >= kSharedFrom; }
 bool leads_group(uint64_t seq) { return seq % kGroup == 0; }
 
 // The sum of the squared byte counts of a sample: the chance that two of its bytes are
-// equal, times the sample size squared. Text, code, binaries, FASTQ and compressed data
-// lie far apart on it; integers, so that the same bytes give the same verdict everywhere.
+// equal, times the sample size squared. In units of uniform random bytes' (1), 2 MiB
+// blocks of the corpus score: access.log 9, binaries.tar 7-19, linux-src.tar 11-25,
+// reads.fastq 19. Integers, so that the same bytes give the same verdict everywhere.
 uint64_t fingerprint(const uint8_t* sample, size_t len) {
   uint32_t counts[256] = {};
   for (size_t i = 0; i < len; ++i) ++counts[sample[i]];
@@ -65,11 +67,10 @@ uint64_t fingerprint(const uint8_t* sample, size_t len) {
   return sum;
 }
 
-// Within a factor of 1.5 (0.58 bit of Renyi entropy; random bytes and text are 10x
-// apart). At level 6 on the corpus, 2 of linux-src.tar's 66 blocks that could share
-// differ by more and sample themselves, 31 of binaries.tar's 58, none of access.log's,
-// reads.fastq's or random.bin's. With 1.15, 35 of linux-src.tar's did, for 3-4% more
-// time at levels 2-7 and sizes within 0.1% of these.
+// Within a factor of 1.5 (0.58 bit of Renyi entropy). At level 6 on the corpus, 2 of
+// linux-src.tar's 66 blocks that could share differ by more and sample themselves, 31 of
+// binaries.tar's 58, none of access.log's, reads.fastq's or random.bin's. With 1.15, 35
+// of linux-src.tar's did, for 3-4% more time at levels 2-7 and sizes within 0.1% of these.
 bool alike(uint64_t a, uint64_t b) {
   const uint64_t lo = std::min(a, b), hi = std::max(a, b);
   return hi * 2 <= lo * 3;
