@@ -220,7 +220,11 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // compressed form would not fit; this room takes either.
     const size_t start = out.size();
     out.resize(start + len + 5 * (len / 65535 + 1) + ISAL_DEF_MAX_HDR_SIZE);
-    isal_zstream s;
+    // Zeroed first: isal_deflate_stateless_init leaves the stream's internal state as it
+    // finds it, and with stack garbage there ISA-L 2 gave other bytes for the same input
+    // (a 64 KiB sample 51737 or 33690 bytes, from run to run of the TSan build), so the
+    // output depended on the thread count.
+    isal_zstream s{};
     isal_deflate_stateless_init(&s);
     s.level = static_cast<uint32_t>(level);
     s.level_buf = work.data();
