@@ -75,6 +75,10 @@ class Runner {
       report_.warning("can't store comment in zlib format -- ignoring");
     std::vector<std::string> files = o_.files;
     if (files.empty()) files.push_back("-");
+    // pigz's warning: zip files one after another on stdout make no zip file that pigz (or
+    // rigz) reads past the first. The output is written all the same.
+    if (compressing() && o_.format == Format::zip && o_.to_stdout && files.size() > 1)
+      report_.warning("warning: output will be concatenated zip files -- rigz will not be able to extract");
     for (const auto& f : files) {
       if (stop_) break;
       if (f == "-")

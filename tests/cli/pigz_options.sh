@@ -246,6 +246,15 @@ for opts in "-m" "-n" "-nM" "-Nm"; do
   cp "$OUT" r.zip
   [ "$(bytes_hex r.zip 14 100)" = "$(bytes_hex p.zip 14 100)" ] && ok || fail "-K $opts n1: header differs from pigz's"
 done
+# Several files to stdout as zip: pigz's warning (rigz's status for a warning, 2), the
+# entries written one after another all the same; one file, no warning.
+expect 2 "$RIGZ" -K -c n1 small
+assert_err_has "warning: output will be concatenated zip files -- rigz will not be able to extract"
+[ "$(stat -c %s "$OUT")" -gt 0 ] && ok || fail "-Kc of two files wrote nothing"
+expect 2 "$RIGZ" -q -K -c n1 small
+assert_err_empty
+expect 0 "$RIGZ" -K -c n1
+assert_err_empty
 # Large zips: Zip64 fields beyond 4 GiB are not tested here (too slow); the descriptor is
 # always Zip64, as pigz writes it.
 
