@@ -88,7 +88,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 
   void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) override {
     if (!plan_.sample) return compress_with(plan_.candidates.front(), data, len, out);
-    const bool shared = board_ && plan_.shared_sample && shares_decision(seq);
+    const bool shared = board_ && shares_decision(seq);
     // A small block would be its own sample, and zlib's output on it the reference that
     // a candidate must meet: zlib's is taken as it is. That is pigz's size, and less work
     // than a trial of each candidate on top (rigz -6 of a 10 KB file, one libdeflate
@@ -192,6 +192,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   // zlib's varies from block to block more than the sample shows (binaries), and the
   // mix's target, zlib's size on independent blocks, is up to 1% above pigz's on logs at
   // level 2; mixed with libdeflate 1 there, it came out 1.0066x pigz -2 on access.log.
+  // `stronger` is under `cheapest` (decide() takes the stronger level outright otherwise).
   bool takes_stronger_level(uint64_t seq, double cheapest, double stronger, double zlib_size) const {
     const double target = zlib_size * (1.0 + plan_.mix_margin);
     const double x = (cheapest - target) / (cheapest - stronger);

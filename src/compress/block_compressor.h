@@ -35,8 +35,8 @@ using DecisionBoard = Noticeboard<BlockDecision>;
 // blocks are being compressed at a time.
 std::unique_ptr<DecisionBoard> make_decision_board(size_t blocks_in_flight);
 
-// `board`: where the workers of one input share decisions; without one (an input of one
-// block) every block samples itself.
+// `board`: where the workers of one input share decisions, where the plan has them
+// (`shared_sample`); without one every block samples itself.
 std::unique_ptr<BlockCompressor> make_block_compressor(const CompressionPlan& plan, DecisionBoard* board = nullptr);
 
 }  // namespace rigz

@@ -80,7 +80,7 @@ class Pipeline {
         out_(out),
         free_(pool_size(opts.threads, plan_)),
         todo_(pool_size(opts.threads, plan_)),
-        decisions_(make_decision_board(pool_size(opts.threads, plan_))) {
+        decisions_(plan_.shared_sample ? make_decision_board(pool_size(opts.threads, plan_)) : nullptr) {
     for (size_t i = 0; i < pool_size(opts.threads, plan_); ++i) {
       jobs_.push_back(std::make_unique<Job>());
       free_.push(jobs_.back().get());
@@ -125,7 +125,7 @@ class Pipeline {
       free_.close();
       todo_.close();
       done_.close();
-      decisions_->close();
+      if (decisions_) decisions_->close();
     });
   }
 
@@ -314,7 +314,7 @@ class Pipeline {
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_, todo_;
   ReorderBuffer<Job*> done_;
-  std::unique_ptr<DecisionBoard> decisions_;  // what a group of blocks' first sample chose
+  std::unique_ptr<DecisionBoard> decisions_;  // what a group's first sample chose (plan.h's shared_sample)
   CompressResult result_;
   FirstError first_error_;
 };
