@@ -409,6 +409,31 @@ TEST_F(SpeculativePath, CorruptAndTruncatedInput) {
   }
 }
 
+// Output that goes nowhere (-t, /dev/null) keeps a writer thread where the path runs, so
+// that the workers replace the markers; every chunk is still checked against the trailer.
+TEST_F(SpeculativePath, DiscardedOutputIsStillChecked) {
+  const Bytes data = test::make_data(400000, 6, 10);
+  Bytes gz = gzip_of(zlib_deflate(data, 6), data);
+  for (unsigned threads : {2u, 4u}) {
+    DecompressOptions o;
+    test::set_decompress_threads(o, threads);
+    MemoryInput in(gz.data(), gz.size());
+    NullOutput out;
+    EXPECT_EQ(decompress_gzip(in, out, o).out_bytes, data.size()) << threads;
+  }
+  gz[gz.size() - 8] ^= 1;  // the CRC-32
+  DecompressOptions o;
+  test::set_decompress_threads(o, 4);
+  MemoryInput in(gz.data(), gz.size());
+  NullOutput out;
+  try {
+    decompress_gzip(in, out, o);
+    ADD_FAILURE() << "a wrong CRC accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "invalid compressed data--crc error");
+  }
+}
+
 TEST_F(SpeculativePath, ExtremeRatioStaysBounded) {
   // 64 MiB of zeros: about 1000:1, more than a chunk may hold; the path falls back to
   // decoding those stretches itself.

@@ -613,10 +613,15 @@ size_t chunk_bytes_for(const SpeculateConfig& cfg, unsigned threads) {
   return threads >= 12 ? size_t(2) << 20 : size_t(4) << 20;
 }
 
+bool may_use_parallel(unsigned threads) {
+  const SpeculateConfig& cfg = speculate_config();
+  return cfg.enabled && effective_threads(cfg, threads) >= cfg.min_threads;
+}
+
 bool use_parallel_member(InputWindow& in, unsigned threads) {
   const SpeculateConfig& cfg = speculate_config();
+  if (!may_use_parallel(threads)) return false;
   threads = effective_threads(cfg, threads);
-  if (!cfg.enabled || threads < cfg.min_threads) return false;
   if (cfg.any_size) return true;
   return in.ensure(2 * chunk_bytes_for(cfg, threads));
 }

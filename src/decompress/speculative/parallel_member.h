@@ -53,6 +53,10 @@ struct MemberCheck {
 // worker busy.
 size_t chunk_bytes_for(const SpeculateConfig& cfg, unsigned threads);
 
+// Whether the parallel path can run at all with `threads` threads (enabled, and enough of
+// them with a CPU each), whatever the member.
+bool may_use_parallel(unsigned threads);
+
 // Whether the member whose deflate data is at the front of `in` is worth the parallel
 // path with `threads` threads (reads ahead to see whether it is large enough).
 bool use_parallel_member(InputWindow& in, unsigned threads);
