@@ -18,7 +18,7 @@
 // its first block's, which the FIFO of jobs always hands to a worker first.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
-// is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9 where blocks are 2 MiB) whatever
+// is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9) whatever
 // the input size, and output streams while compression goes on. Levels 7-9 get the deeper
 // pool because their blocks take unequal times (a block the level choice sends to
 // libdeflate 10 takes 4-5x the median): with 2N+2 the writer, waiting on one slow block,
@@ -112,11 +112,12 @@ class Pipeline {
   }
 
  private:
-  // Uneven levels get twice the look-ahead, counted in bytes: 4 jobs a thread of 2 MiB
-  // blocks, 2 of the 4 MiB blocks of levels 8-9 (plan.cpp), so that memory stays where it was.
+  // Uneven levels get twice the look-ahead, 4 jobs a thread, 4 MiB blocks of levels 8-9
+  // included: with 2 a thread, workers ran out of jobs behind a slow block that the writer
+  // waited for (16 cores, rigz -9 -p 16: linux-src.tar 754 -> 648 ms, reads.fastq 1746 ->
+  // 1394 ms; peak RSS 196 -> 264 MiB; docs/benchmarks.md).
   static size_t pool_size(unsigned threads, const CompressionPlan& plan) {
-    const bool deep = plan.uneven && plan.block_size < (size_t(4) << 20);
-    return (deep ? 4 : 2) * size_t(threads) + 2;
+    return (plan.uneven ? 4 : 2) * size_t(threads) + 2;
   }
 
   template <class F>
