@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "io/big_buffer.h"
 #include "io/file_map.h"
@@ -85,6 +86,14 @@ class InputWindow {
 
   // Whether the input has ended: all that is left of it is in the window.
   bool ended() const { return eof_; }
+
+  // How many bytes are left to consume, where the stream knows its length (a regular file,
+  // memory): those in the window and those the stream has yet to give.
+  std::optional<uint64_t> bytes_left() const {
+    const std::optional<uint64_t> rest = in_.size_left();
+    if (!rest) return std::nullopt;
+    return size() + *rest;
+  }
 
   // Puts n bytes back in front of the unconsumed ones (bytes that were consumed but are
   // to be read again: the trailer ISA-L had buffered, members handed back by the

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "decompress/speculative/block_finder.h"
@@ -432,6 +433,35 @@ TEST_F(SpeculativePath, DiscardedOutputIsStillChecked) {
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "invalid compressed data--crc error");
   }
+}
+
+// A member of 8:1 and more at fewer than 8 threads is decoded by ISA-L alone after its
+// first MiB (parallel_member.cpp, too_dense): the same bytes, checked the same way.
+TEST_F(SpeculativePath, DenseMembersAreDecodedWhole) {
+  SpeculateConfig c = speculate_config();
+  c.chunk_bytes = 0;  // the sizes of the input and the ratio choose (a set one keeps the path)
+  set_speculate_config(c);
+  std::mt19937 rng(11);
+  std::string log;
+  while (log.size() < 16000000)
+    log += "10.0." + std::to_string(rng() % 4) + "." + std::to_string(rng() % 32) + " - - \"GET /page/" +
+           std::to_string(rng() % 200) + " HTTP/1.1\" " + (rng() % 4 ? "200 " : "404 ") + std::to_string(rng() % 50) +
+           "\n";
+  const Bytes data(log.begin(), log.end());
+  const Bytes deflated = zlib_deflate(data, 6);
+  ASSERT_GT(deflated.size(), size_t(1) << 20);  // longer than the first MiB decoded alone
+  ASSERT_GE(data.size(), 8 * deflated.size());
+  Bytes gz = gzip_of(deflated, data);
+  for (unsigned threads : {2u, 4u}) {
+    DecompressOptions o;
+    test::set_decompress_threads(o, threads);
+    DecompressResult r;
+    EXPECT_TRUE(test::decompress(gz, &r, o) == data) << threads;
+  }
+  gz[gz.size() - 5] ^= 1;  // the CRC-32
+  DecompressOptions o;
+  test::set_decompress_threads(o, 4);
+  EXPECT_THROW(test::decompress(gz, nullptr, o), Error);
 }
 
 TEST_F(SpeculativePath, ExtremeRatioStaysBounded) {

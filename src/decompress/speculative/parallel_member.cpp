@@ -110,7 +110,9 @@ class ParallelMember {
         positional_(in.source().reads_at_offsets()),
         max_inflight_(2 * threads),
         threads_(threads),
-        todo_(2 * threads) {}
+        todo_(2 * threads) {
+    fit_chunks_to_input();
+  }
   ~ParallelMember() {
     stop();
     for (auto& t : workers_) t.join();
@@ -173,7 +175,9 @@ class ParallelMember {
     if (byte > rel()) in_.skip(byte - rel());
   }
   void schedule();
+  void fit_chunks_to_input();
   void fit_chunks_to_ratio();
+  bool too_dense() const;
   Job* idle_job();
   uint64_t bits_at(uint64_t bit);
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
@@ -189,7 +193,7 @@ class ParallelMember {
   InputWindow& in_;
   BufferedWriter& sink_;
   const SpeculateConfig& cfg_;
-  uint64_t chunk_bytes_;  // fit_chunks_to_ratio() may lower it before the workers start
+  uint64_t chunk_bytes_;  // fit_chunks_to_input() and fit_chunks_to_ratio() may lower it
   const uint64_t base_;
   const bool positional_;  // workers read their own input (InputStream::read_at)
   const unsigned max_inflight_;
@@ -240,6 +244,32 @@ class ParallelMember {
 // down to 256 KiB (a 1000:1 member still gives up and streams). The limit went to 48 MiB
 // with this, so that source code (5:1, markers clear early) keeps its 4 MiB chunks, much
 // faster than 2 MiB at -p 4 (docs/benchmarks.md). A chunk size the configuration sets stays.
+// Two chunks a thread at least, where the input's length is known: a chunk is decoded by
+// one worker, so with fewer the others wait. On 16 cores, pigz -6 output into /dev/null,
+// best of 3 (docs/benchmarks.md, "16 cores, 2026-11-27"), access.log (16 MB) at -p 16 took
+// 94 ms with 2 MiB chunks (8 of them), 51 with 512 KiB, at -p 8 101 ms against 78 with
+// 1 MiB; linux-src.tar (40 MB) at -p 16 102 against 85 with 1 MiB; reads.fastq (50 MB) the
+// same with 1 or 2 MiB at -p 16, 140 against 123 ms with 2 MiB at -p 8. Not under 512 KiB:
+// 256 KiB was slower in every cell (the boundary work of each chunk).
+void ParallelMember::fit_chunks_to_input() {
+  const std::optional<uint64_t> left = in_.bytes_left();
+  if (cfg_.chunk_bytes || !left) return;
+  constexpr uint64_t kStep = 64 << 10, kLeast = 512 << 10;
+  const uint64_t share = *left / (2 * uint64_t(threads_));
+  chunk_bytes_ = std::clamp(share / kStep * kStep, kLeast, chunk_bytes_);
+}
+
+// Whether the member is better decoded by ISA-L alone: text of 8:1 and more (logs) keeps
+// its markers through whole chunks (the unknown window is named all along), which then
+// take the 16-bit decoder and the replacement, about 3x ISA-L's work per byte; with
+// fewer than 8 threads that lost to ISA-L alone (access.log at -p 4 on 16 cores: 1.22-1.69x
+// igzip -d for every chunk size, against 0.67-0.87x at -p 8). The ratio is the first MiB's.
+bool ParallelMember::too_dense() const {
+  const uint64_t in = position() / 8;
+  const uint64_t out = pieces_.empty() ? 0 : pieces_.front().len;
+  return !cfg_.chunk_bytes && threads_ < 8 && out >= 8 * in;
+}
+
 void ParallelMember::fit_chunks_to_ratio() {
   const uint64_t in = position() / 8;
   const uint64_t out = pieces_.empty() ? 0 : pieces_.front().len;
@@ -487,7 +517,14 @@ MemberCheck ParallelMember::run() {
   }
   if (!final) {
     fit_chunks_to_ratio();
-    start_workers();
+    if (too_dense()) {
+      // Decoded here to the end, by ISA-L alone.
+      Timed t{t_redo_};
+      redo(nullptr);
+      final = true;
+    } else {
+      start_workers();
+    }
   }
   next_seq_ = 1;
   for (uint64_t seq = 1; !final; ++seq) {
