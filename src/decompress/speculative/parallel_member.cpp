@@ -236,14 +236,6 @@ class ParallelMember {
   uint64_t fed_ = 0;         // member offset of the next byte for ISA-L
 };
 
-// A chunk gives up when its output passes max_chunk_output (two bytes a symbol while
-// markers remain, and on logs or FASTQ they remain for whole chunks): with access.log's
-// 9:1 and the limit at 32 MiB, 4 MiB and even 2 MiB chunks all gave up, and the path only
-// waited for them (5 chunks, 0 used: 1.5x igzip's time at -p 2). So the chunk size follows
-// the ratio of the first MiB: the whole chunk must fit in 16-bit form with 25% to spare,
-// down to 256 KiB (a 1000:1 member still gives up and streams). The limit went to 48 MiB
-// with this, so that source code (5:1, markers clear early) keeps its 4 MiB chunks, much
-// faster than 2 MiB at -p 4 (docs/benchmarks.md). A chunk size the configuration sets stays.
 // Two chunks a thread at least, where the input's length is known: a chunk is decoded by
 // one worker, so with fewer the others wait. On 16 cores, pigz -6 output into /dev/null,
 // best of 3 (docs/benchmarks.md, "16 cores, 2026-11-27"), access.log (16 MB) at -p 16 took
@@ -270,6 +262,14 @@ bool ParallelMember::too_dense() const {
   return !cfg_.chunk_bytes && threads_ < 8 && out >= 8 * in;
 }
 
+// A chunk gives up when its output passes max_chunk_output (two bytes a symbol while
+// markers remain, and on logs or FASTQ they remain for whole chunks): with access.log's
+// 9:1 and the limit at 32 MiB, 4 MiB and even 2 MiB chunks all gave up, and the path only
+// waited for them (5 chunks, 0 used: 1.5x igzip's time at -p 2). So the chunk size follows
+// the ratio of the first MiB: the whole chunk must fit in 16-bit form with 25% to spare,
+// down to 256 KiB (a 1000:1 member still gives up and streams). The limit went to 48 MiB
+// with this, so that source code (5:1, markers clear early) keeps its 4 MiB chunks, much
+// faster than 2 MiB at -p 4 (docs/benchmarks.md). A chunk size the configuration sets stays.
 void ParallelMember::fit_chunks_to_ratio() {
   const uint64_t in = position() / 8;
   const uint64_t out = pieces_.empty() ? 0 : pieces_.front().len;
