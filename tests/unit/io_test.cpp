@@ -231,6 +231,32 @@ TEST(InputWindow, AViewGivesWhatReadingGives) {
   EXPECT_EQ(lseek(f.fd(), 0, SEEK_CUR), static_cast<off_t>(data.size()));
 }
 
+// What is left to consume, where the stream knows its length: over a buffer (a small
+// read window, memory) and over a view of a mapped file alike; a pipe does not tell.
+TEST(InputWindow, BytesLeftCountsWhatIsNotConsumed) {
+  const auto data = counting_bytes(3 * FdInput::kMinMapped + 777);
+  TempFile f(data);
+  for (bool map : {false, true}) {
+    SCOPED_TRACE(map ? "view" : "buffer");
+    lseek(f.fd(), 0, SEEK_SET);
+    FdInput in(f.fd(), map);
+    InputWindow w(in, 1 << 16);
+    EXPECT_EQ(w.bytes_left(), data.size());
+    ASSERT_TRUE(w.ensure(5000));
+    w.consume(4000);
+    EXPECT_EQ(w.bytes_left(), data.size() - 4000);
+    EXPECT_TRUE(w.skip(FdInput::kMinMapped));
+    EXPECT_EQ(w.bytes_left(), data.size() - 4000 - FdInput::kMinMapped);
+  }
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  FdInput pipe_in(p[0]);
+  InputWindow w(pipe_in);
+  EXPECT_FALSE(w.bytes_left().has_value());
+  close(p[0]);
+  close(p[1]);
+}
+
 TEST(InputWindow, UnreadOfOtherBytesLeavesTheView) {
   const auto data = counting_bytes(2 * FdInput::kMinMapped);
   TempFile f(data);
