@@ -178,6 +178,12 @@ class ParallelMember {
   void fit_chunks_to_input();
   void fit_chunks_to_ratio();
   bool too_dense() const;
+  // What the calling thread decoded before the workers start (the member's first MiB):
+  // input and output bytes.
+  struct Start {
+    uint64_t in, out;
+  };
+  Start decoded_start() const { return {position() / 8, pieces_.empty() ? 0 : pieces_.front().len}; }
   Job* idle_job();
   uint64_t bits_at(uint64_t bit);
   void account(const uint8_t* data, size_t n);  // CRC, size and window of output
@@ -257,8 +263,7 @@ void ParallelMember::fit_chunks_to_input() {
 // fewer than 8 threads that lost to ISA-L alone (access.log at -p 4 on 16 cores: 1.22-1.69x
 // igzip -d for every chunk size, against 0.67-0.87x at -p 8). The ratio is the first MiB's.
 bool ParallelMember::too_dense() const {
-  const uint64_t in = position() / 8;
-  const uint64_t out = pieces_.empty() ? 0 : pieces_.front().len;
+  const auto [in, out] = decoded_start();
   return !cfg_.chunk_bytes && threads_ < 8 && out >= 8 * in;
 }
 
@@ -271,8 +276,7 @@ bool ParallelMember::too_dense() const {
 // with this, so that source code (5:1, markers clear early) keeps its 4 MiB chunks, much
 // faster than 2 MiB at -p 4 (docs/benchmarks.md). A chunk size the configuration sets stays.
 void ParallelMember::fit_chunks_to_ratio() {
-  const uint64_t in = position() / 8;
-  const uint64_t out = pieces_.empty() ? 0 : pieces_.front().len;
+  const auto [in, out] = decoded_start();
   if (cfg_.chunk_bytes || in == 0 || out <= in) return;
   const double symbols = static_cast<double>(cfg_.max_chunk_output / 2);
   const uint64_t fit = static_cast<uint64_t>(symbols / (1.25 * static_cast<double>(out) / static_cast<double>(in)));
@@ -516,13 +520,13 @@ MemberCheck ParallelMember::run() {
     final = redo(nullptr, std::min<uint64_t>(chunk_bytes_, size_t(1) << 20)) == RedoEnd::final_block;
   }
   if (!final) {
-    fit_chunks_to_ratio();
     if (too_dense()) {
       // Decoded here to the end, by ISA-L alone.
       Timed t{t_redo_};
       redo(nullptr);
       final = true;
     } else {
+      fit_chunks_to_ratio();
       start_workers();
     }
   }
