@@ -86,8 +86,8 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     if (zlib_ready_) deflateEnd(&zlib_);
   }
 
-  void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) override {
-    if (!plan_.sample) return compress_with(plan_.candidates.front(), data, len, out);
+  BlockChoice choose(const uint8_t* data, size_t len, uint64_t seq) override {
+    if (!plan_.sample) return {false, plan_.candidates.front()};
     const bool shared = board_ && shares_decision(seq);
     // A small block would be its own sample, and zlib's output on it the reference that
     // a candidate must meet: zlib's is taken as it is. That is pigz's size, and less work
@@ -95,33 +95,37 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // compressor fewer to set up: 2.25 -> 1.95 ms, hyperfine, 2-core VM).
     if (len <= 2 * kSampleSize) {
       if (shared && leads_group(seq)) board_->post(group_of(seq), BlockDecision{});
-      return deflate_zlib(data, len, out);
+      return {true, {}};
     }
     const uint8_t* sample = take_sample(data, len);
     const uint64_t print = shared ? fingerprint(sample, kSampleSize) : 0;
     if (shared && !leads_group(seq)) {
       const std::optional<BlockDecision> first = board_->wait(group_of(seq));
       if (first && first->kind != BlockDecision::Kind::own && alike(print, first->fingerprint))
-        return apply(*first, data, len, seq, out);
+        return resolve(*first, seq);
     }
     BlockDecision d = decide(sample, seq);
     d.fingerprint = print;
     if (shared && leads_group(seq)) board_->post(group_of(seq), d);
-    apply(d, data, len, seq, out);
+    return resolve(d, seq);
+  }
+
+  void compress(const uint8_t* data, size_t len, const BlockChoice& choice, ByteBuffer& out) override {
+    if (choice.zlib) return deflate_zlib(data, len, out);
+    compress_with(choice.codec, data, len, out);
   }
 
  private:
   static BlockDecision use(Codec codec) { return {BlockDecision::Kind::codec, codec}; }
 
-  void apply(const BlockDecision& d, const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) {
+  BlockChoice resolve(const BlockDecision& d, uint64_t seq) const {
     switch (d.kind) {
       case BlockDecision::Kind::codec:
-        return compress_with(d.codec, data, len, out);
+        return {false, d.codec};
       case BlockDecision::Kind::mix:
-        return compress_with(takes_stronger_level(seq, d.weak_size, d.strong_size, d.zlib_size) ? d.codec : d.weak,
-                             data, len, out);
+        return {false, takes_stronger_level(seq, d.weak_size, d.strong_size, d.zlib_size) ? d.codec : d.weak};
       default:
-        return deflate_zlib(data, len, out);
+        return {true, {}};
     }
   }
 
@@ -278,6 +282,11 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 };
 
 }  // namespace
+
+unsigned effort(const BlockChoice& choice, const CompressionPlan& plan) {
+  if (choice.zlib) return static_cast<unsigned>(plan.zlib_level) + 2;
+  return choice.codec.library == Codec::Library::isal ? 0 : static_cast<unsigned>(choice.codec.level);
+}
 
 std::unique_ptr<DecisionBoard> make_decision_board(size_t blocks_in_flight) {
   // A block asks for its group's decision while it is in flight, so no further back than

@@ -12,12 +12,30 @@
 
 namespace rigz {
 
+// How one block is compressed: a codec (an ISA-L or libdeflate level), or zlib at the
+// plan's level.
+struct BlockChoice {
+  bool zlib = false;
+  Codec codec{};
+};
+
+// What a block of that choice costs to compress, relative to the others of an input:
+// the codec's level, zlib two above its own (zlib 9 is slower than libdeflate 10 on
+// FASTQ, zlib 6 about libdeflate 8's speed). Only the order in which blocks are started
+// depends on it (compress.cpp), never the output.
+unsigned effort(const BlockChoice& choice, const CompressionPlan& plan);
+
 class BlockCompressor {
  public:
   virtual ~BlockCompressor() = default;
-  // Appends the raw deflate stream (ending with a final block) of [data, data+len),
-  // the block numbered `seq` (from 0) of its input.
-  virtual void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) = 0;
+  // The choice for [data, data+len), the block numbered `seq` (from 0) of its input
+  // (from its sample, or its group's).
+  virtual BlockChoice choose(const uint8_t* data, size_t len, uint64_t seq) = 0;
+  // Appends the raw deflate stream (ending with a final block) of the block, as chosen.
+  virtual void compress(const uint8_t* data, size_t len, const BlockChoice& choice, ByteBuffer& out) = 0;
+  void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) {
+    compress(data, len, choose(data, len, seq), out);
+  }
 };
 
 // What the sample of a block decided (block_compressor.cpp): the codec for the whole

@@ -17,6 +17,11 @@
 // (block_compressor.cpp): a worker on a later block of a group waits on `decisions_` for
 // its first block's, which the FIFO of jobs always hands to a worker first.
 //
+// At levels 8-9 a worker samples blocks ahead of compressing them, and the dearest
+// sampled block is compressed first (LookaheadQueue, `lookahead`): blocks there take up
+// to 3-4x each other's time, and one of the dearest among the last ones left the others
+// idle. Elsewhere todo_ is a FIFO, each block compressed right after its sample.
+//
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9) whatever
 // the input size, and output streams while compression goes on. Levels 7-9 get the deeper
@@ -58,14 +63,19 @@ constexpr size_t kMinBlockSize = 32768;
 // the reading thread overlaps a worker, which a read of its own would stall.
 constexpr unsigned kParallelReadThreads = 3;
 
+// A sampled block of libdeflate 10 or more (or zlib at 8-9) is compressed at once by the
+// worker that sampled it, ahead of any waiting (Pipeline::lookahead).
+constexpr unsigned kUrgentEffort = 10;
+
 struct Job {
   uint64_t seq = 0;
   bool read_by_worker = false;  // in[] still to be filled, from offset seq * block size
   // Not a vector: one would zero the whole pool up front, on the reading thread. The pages
   // are touched first by the read that fills them.
   BigArray<uint8_t> in;
-  size_t len = 0;     // block bytes
-  bool last = false;  // no block follows (a worker's short read, or the serial reader's end)
+  size_t len = 0;      // block bytes
+  bool last = false;   // no block follows (a worker's short read, or the serial reader's end)
+  BlockChoice choice;  // what its sample chose (LookaheadQueue: the job was looked at)
   ByteBuffer out;
   uint32_t crc = 0;
 };
@@ -79,7 +89,7 @@ class Pipeline {
         plan_(plan_compression(opts.level, opts.block_size, input_size)),
         out_(out),
         free_(pool_size(opts.threads, plan_)),
-        todo_(pool_size(opts.threads, plan_)),
+        todo_(lookahead(opts.threads, plan_)),
         decisions_(plan_.shared_sample ? make_decision_board(pool_size(opts.threads, plan_)) : nullptr) {
     for (size_t i = 0; i < pool_size(opts.threads, plan_); ++i) {
       jobs_.push_back(std::make_unique<Job>());
@@ -96,7 +106,9 @@ class Pipeline {
     Job* first = read_first_block(in);
     if (first->len < plan_.block_size) {
       first->last = true;
-      compress_block(*make_block_compressor(plan_), *first, /*indexed=*/false);
+      auto compressor = make_block_compressor(plan_);
+      first->choice = compressor->choose(first->in.get(), first->len, 0);
+      compress_block(*compressor, *first, /*indexed=*/false);
       emit(*first);
       return result_;
     }
@@ -120,11 +132,21 @@ class Pipeline {
     return (plan.uneven ? 4 : 2) * size_t(threads) + 2;
   }
 
+  // How many sampled blocks may wait to be compressed, the dearest first (LookaheadQueue),
+  // where the plan has it (levels 8-9): in input order a block that the sample sends to
+  // libdeflate 10 (3-4x the others) may come among the last and leave the other workers
+  // idle for most of its time. Two a thread: replaying per-block times of reads.fastq -9
+  // on 16 workers (FIFO 1367 ms, an even share 831), one a thread gave 1045 ms, two 924,
+  // four no better; measured on 16 cores, 1656 -> 1111 ms (docs/benchmarks.md).
+  static size_t lookahead(unsigned threads, const CompressionPlan& plan) {
+    return plan.costliest_first && threads > 1 ? 2 * size_t(threads) : 0;
+  }
+
   template <class F>
   void guarded(F&& f) {
     first_error_.run(f, [this] {
       free_.close();
-      todo_.close();
+      todo_.abort();
       done_.close();
       if (decisions_) decisions_->close();
     });
@@ -235,13 +257,28 @@ class Pipeline {
     return cut;
   }
 
+  // A job from todo_ is first sampled (its block read, where workers read, and its codec
+  // chosen), then compressed, by this worker at once or by whichever worker todo_ hands
+  // it to (costliest first).
   void work() {
     auto compressor = make_block_compressor(plan_, decisions_.get());
-    while (auto slot = todo_.pop()) {
-      Job* job = *slot;
-      if (job->read_by_worker) read_block(*job);
-      // A block found empty past the end of the input: the writer stops before it.
-      if (job->len > 0) compress_block(*compressor, *job);
+    while (auto task = todo_.pop()) {
+      Job* job = task->item;
+      if (!task->looked_at) {
+        if (job->read_by_worker) read_block(*job);
+        // A block found empty past the end of the input: the writer stops before it.
+        if (job->len == 0) {
+          done_.put(job->seq, job);
+          todo_.dropped();
+          continue;
+        }
+        job->choice = compressor->choose(job->in.get(), job->len, job->seq);
+        const unsigned cost = effort(job->choice, plan_);
+        auto now = todo_.looked_at(job, cost, job->seq, cost >= kUrgentEffort);
+        if (!now) continue;
+        job = *now;
+      }
+      compress_block(*compressor, *job);
       done_.put(job->seq, job);
     }
   }
@@ -268,7 +305,7 @@ class Pipeline {
     const std::vector<uint8_t> header = write_gzip_header(h);
     job.out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
     const size_t header_len = job.out.size();
-    compressor.compress(job.in.get(), job.len, job.seq, job.out);
+    compressor.compress(job.in.get(), job.len, job.choice, job.out);
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, job.crc, job.len);
     job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
@@ -313,7 +350,8 @@ class Pipeline {
   InputStream* in_ = nullptr;
   std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short
   std::vector<std::unique_ptr<Job>> jobs_;
-  BoundedQueue<Job*> free_, todo_;
+  BoundedQueue<Job*> free_;
+  LookaheadQueue<Job*> todo_;
   ReorderBuffer<Job*> done_;
   std::unique_ptr<DecisionBoard> decisions_;  // what a group's first sample chose (plan.h's shared_sample)
   CompressResult result_;

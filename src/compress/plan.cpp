@@ -49,7 +49,13 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   p.candidates = kCandidates[level < 0 ? 0 : level > 12 ? 12 : level];
   p.sample = level >= 1 && level <= 9;
   p.uneven = level >= 7 && level <= 9;  // libdeflate 7 to 10: 4-5x apart
-  if (level == 2) p.margin = 0;         // libdeflate 1 on binaries (above)
+  // Levels 8-9 (4 MiB blocks, each sampling itself) sample blocks ahead of compressing
+  // them, and start the dearest first (compress.cpp, Pipeline::lookahead): reads.fastq -9
+  // on 16 cores 1656 -> 1111 ms at -p 16, 2610 -> 2161 at -p 8 (pigz 2421 and 5090).
+  // Not level 7 (2 MiB blocks, groups sharing a sample), where it gained nothing at -p 16
+  // and cost 4-5% at -p 4 (reads.fastq 2911 -> 3062 ms, linux-src.tar 789 -> 818).
+  p.costliest_first = level == 8 || level == 9;
+  if (level == 2) p.margin = 0;  // libdeflate 1 on binaries (above)
   // Groups of blocks share a sample up to level 7, where it is 5-13% of the work. At
   // levels 8-9 it is less, and sharing gained nothing measurable (linux-src.tar -9 and
   // reads.fastq -9 no faster, one run each), for sizes nearer pigz's (docs/design.md,

@@ -34,6 +34,7 @@ struct CompressionPlan {
   double margin = 0.004;          // accepted size excess of libdeflate over zlib on the sample
   double mix_margin = -0.003;     // target of a mix of two codecs (block_compressor.cpp)
   bool uneven = false;            // blocks may take very unequal times (libdeflate 7 to 10)
+  bool costliest_first = false;   // blocks are sampled ahead and the dearest compressed first
   int fallback = 0;               // libdeflate level tried before zlib where none qualifies (0: none)
   bool shared_sample = false;     // groups of blocks share one sample's decision (block_compressor.cpp)
   size_t block_size;

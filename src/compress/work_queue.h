@@ -2,7 +2,9 @@
 //  - BoundedQueue: a FIFO of limited capacity (jobs waiting for a worker, free buffers);
 //  - ReorderBuffer: results that finish out of order, taken strictly in sequence;
 //  - Noticeboard: values that one thread posts under a number and others wait for (the
-//    codec decision that a group of blocks shares).
+//    codec decision that a group of blocks shares);
+//  - LookaheadQueue: jobs whose cost is known only once a worker has looked at them
+//    (sampled a block), handed out costliest first.
 // All can be closed, which wakes every waiter: that is how an error anywhere stops the
 // whole pipeline without a hang.
 #pragma once
@@ -147,6 +149,111 @@ class Noticeboard {
   std::map<uint64_t, T> values_;
   size_t keep_;
   bool closed_ = false;
+};
+
+// Jobs in two stages: fresh ones, in order, that a worker first looks at (at levels 7-9,
+// samples the block to choose its codec), and looked-at ones with a cost, which a worker
+// then does (compresses), costliest first and, among equals, lowest number first. A
+// worker takes a fresh job while fewer than `lookahead` looked-at ones wait, so that the
+// dear ones among the next `lookahead` start before cheap ones in front of them; with
+// `lookahead` 0 every job is done right after it is looked at, in order (a FIFO).
+template <class T>
+class LookaheadQueue {
+ public:
+  struct Task {
+    T item;
+    bool looked_at;  // false: look at it and call looked_at(); true: do it
+  };
+
+  explicit LookaheadQueue(size_t lookahead) : lookahead_(lookahead) {}
+
+  // A fresh job. Returns false (and drops it) once the queue is closed.
+  bool push(T item) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    fresh_.push_back(std::move(item));
+    changed_.notify_one();
+    return true;
+  }
+
+  // Blocks until there is something to take. Returns nothing once closed, drained, and
+  // no job taken fresh is still being looked at (it may come back to be done).
+  std::optional<Task> pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return aborted_ || !fresh_.empty() || !ready_.empty() || (closed_ && looking_ == 0); });
+    if (aborted_) return std::nullopt;
+    if (!fresh_.empty() && (ready_.size() < lookahead_ || ready_.empty())) {
+      ++looking_;
+      T item = std::move(fresh_.front());
+      fresh_.pop_front();
+      return Task{std::move(item), false};
+    }
+    if (ready_.empty()) return std::nullopt;
+    return Task{take_costliest(), true};
+  }
+
+  // Hands back a job taken fresh, with its cost and number. Returns the job that the
+  // caller should do now, if any: this one where it is `urgent` and no dearer one waits
+  // (a block of the dearest codec: its worker starts it at once), else the costliest
+  // waiting once `lookahead` wait or no fresh job is there to look at.
+  std::optional<T> looked_at(T item, unsigned cost, uint64_t seq, bool urgent) {
+    std::lock_guard lock(mutex_);
+    --looking_;
+    if (aborted_) return std::nullopt;
+    if (urgent && (ready_.empty() || cost >= ready_.begin()->first.cost)) return wake_if_done(std::move(item));
+    ready_.emplace(Key{cost, seq}, std::move(item));
+    if (ready_.size() > lookahead_ || fresh_.empty()) return wake_if_done(take_costliest());
+    changed_.notify_one();
+    return std::nullopt;
+  }
+
+  // Hands back a job taken fresh that needs no doing.
+  void dropped() {
+    std::lock_guard lock(mutex_);
+    --looking_;
+    if (closed_ && looking_ == 0) changed_.notify_all();
+  }
+
+  // No more fresh jobs; pops drain what is queued, then return nothing.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+
+  // An error elsewhere: every pop returns nothing from now on, and what is queued or
+  // handed back is dropped (a job being looked at when its worker failed never comes back).
+  void abort() {
+    std::lock_guard lock(mutex_);
+    closed_ = aborted_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  struct Key {
+    unsigned cost;
+    uint64_t seq;
+    bool operator<(const Key& o) const { return cost != o.cost ? cost > o.cost : seq < o.seq; }
+  };
+
+  T take_costliest() {
+    auto node = ready_.extract(ready_.begin());
+    return std::move(node.mapped());
+  }
+
+  // The last look of a closed queue lets the idle workers end.
+  T wake_if_done(T item) {
+    if (closed_ && looking_ == 0 && fresh_.empty() && ready_.empty()) changed_.notify_all();
+    return item;
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<T> fresh_;
+  std::map<Key, T> ready_;
+  size_t lookahead_;
+  size_t looking_ = 0;  // jobs taken fresh and not yet handed back
+  bool closed_ = false, aborted_ = false;
 };
 
 // The first error of a group of threads. run() calls f, and on an exception keeps the

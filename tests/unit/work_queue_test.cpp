@@ -345,5 +345,170 @@ TEST(Noticeboard, KeepsOnlyTheLatestNumbers) {
   reader.join();
 }
 
+// Takes a fresh task and checks that it is one.
+int take_fresh(LookaheadQueue<int>& q) {
+  auto task = q.pop();
+  EXPECT_TRUE(task && !task->looked_at);
+  return task ? task->item : -1;
+}
+
+TEST(LookaheadQueue, WithoutLookaheadEveryJobIsDoneWhereItWasLookedAt) {
+  LookaheadQueue<int> q(0);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.push(i));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(take_fresh(q), i);
+    EXPECT_EQ(q.looked_at(i, /*cost=*/unsigned(10 - i), i, false), i);
+  }
+  q.close();
+  EXPECT_FALSE(q.pop().has_value());
+}
+
+TEST(LookaheadQueue, TheCostliestLookedAtJobGoesFirst) {
+  LookaheadQueue<int> q(3);
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(q.push(i));
+  const unsigned cost[] = {1, 5, 2, 5, 9, 1};
+  for (int i = 0; i < 3; ++i) {  // fewer than 3 wait: each hand-back asks for more
+    ASSERT_EQ(take_fresh(q), i);
+    EXPECT_FALSE(q.looked_at(i, cost[i], i, false).has_value());
+  }
+  auto task = q.pop();  // 3 wait: the dearest is done, not a fresh one looked at
+  ASSERT_TRUE(task && task->looked_at);
+  EXPECT_EQ(task->item, 1);
+  ASSERT_EQ(take_fresh(q), 3);
+  EXPECT_FALSE(q.looked_at(3, cost[3], 3, false).has_value());
+  task = q.pop();
+  ASSERT_TRUE(task && task->looked_at);
+  EXPECT_EQ(task->item, 3);
+  ASSERT_EQ(take_fresh(q), 4);
+  EXPECT_FALSE(q.looked_at(4, cost[4], 4, false).has_value());
+  task = q.pop();
+  ASSERT_TRUE(task && task->looked_at);
+  EXPECT_EQ(task->item, 4);
+  ASSERT_EQ(take_fresh(q), 5);
+  // No fresh job left to look at: the hand-back returns the dearest waiting, the lowest
+  // number among equals.
+  EXPECT_EQ(q.looked_at(5, cost[5], 5, false), 2);
+  q.close();
+  std::vector<int> rest;
+  while (auto t = q.pop()) {
+    EXPECT_TRUE(t->looked_at);
+    rest.push_back(t->item);
+  }
+  EXPECT_EQ(rest, (std::vector<int>{0, 5}));
+}
+
+TEST(LookaheadQueue, MoreThanTheLookaheadWaitingHandsOneBack) {
+  // Two workers took fresh jobs while none waited; the second hand-back makes two wait.
+  LookaheadQueue<int> q(1);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(q.push(i));
+  ASSERT_EQ(take_fresh(q), 0);
+  ASSERT_EQ(take_fresh(q), 1);
+  EXPECT_FALSE(q.looked_at(0, 1, 0, false).has_value());
+  EXPECT_EQ(q.looked_at(1, 4, 1, false), 1);
+}
+
+TEST(LookaheadQueue, AnUrgentJobIsDoneAtOnceUnlessADearerOneWaits) {
+  LookaheadQueue<int> q(8);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(q.push(i));
+  ASSERT_EQ(take_fresh(q), 0);
+  EXPECT_FALSE(q.looked_at(0, 3, 0, false).has_value());
+  ASSERT_EQ(take_fresh(q), 1);
+  EXPECT_EQ(q.looked_at(1, 10, 1, true), 1);
+  ASSERT_EQ(take_fresh(q), 2);
+  EXPECT_FALSE(q.looked_at(2, 12, 2, false).has_value());
+  ASSERT_EQ(take_fresh(q), 3);
+  // 2 waits and is dearer: it goes to this worker, and 3 waits instead.
+  EXPECT_EQ(q.looked_at(3, 10, 3, true), 2);
+  q.close();
+  std::vector<int> rest;
+  while (auto t = q.pop()) rest.push_back(t->item);
+  EXPECT_EQ(rest, (std::vector<int>{3, 0}));
+}
+
+TEST(LookaheadQueue, ADroppedJobNeedsNoDoing) {
+  LookaheadQueue<int> q(2);
+  ASSERT_TRUE(q.push(0));
+  ASSERT_EQ(take_fresh(q), 0);
+  q.close();
+  std::atomic<bool> ended{false};
+  std::thread idle([&] {
+    EXPECT_FALSE(q.pop().has_value());
+    ended = true;
+  });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(ended.load()) << "a job being looked at may still come back";
+  q.dropped();
+  idle.join();
+  EXPECT_TRUE(ended.load());
+}
+
+TEST(LookaheadQueue, AbortEndsWaitersThoughAJobIsBeingLookedAt) {
+  // A worker that fails while looking at a job never hands it back.
+  LookaheadQueue<int> q(2);
+  ASSERT_TRUE(q.push(0));
+  ASSERT_TRUE(q.push(1));
+  ASSERT_EQ(take_fresh(q), 0);
+  ASSERT_EQ(take_fresh(q), 1);
+  std::thread idle([&] { EXPECT_FALSE(q.pop().has_value()); });
+  std::this_thread::sleep_for(20ms);
+  q.abort();
+  idle.join();
+  EXPECT_FALSE(q.looked_at(1, 10, 1, true).has_value()) << "nothing is done after an abort";
+  EXPECT_FALSE(q.push(2));
+}
+
+TEST(LookaheadQueue, WorkersWaitForJobsThatAreBeingLookedAt) {
+  // An idle worker must not end while another looks at the last fresh job, which comes back
+  // to be done.
+  LookaheadQueue<int> q(4);
+  ASSERT_TRUE(q.push(7));
+  ASSERT_EQ(take_fresh(q), 7);
+  q.close();
+  std::atomic<int> got{-1};
+  std::thread idle([&] {
+    auto task = q.pop();
+    if (task) got = task->item;
+    EXPECT_FALSE(q.pop().has_value());
+  });
+  std::this_thread::sleep_for(20ms);
+  // Nothing else to look at: the job goes back to the worker that looked at it, and the
+  // idle one ends.
+  EXPECT_EQ(q.looked_at(7, 1, 7, false), 7);
+  idle.join();
+  EXPECT_EQ(got.load(), -1);
+}
+
+TEST(LookaheadQueue, EveryJobIsDoneOnceUnderStress) {
+  constexpr int kJobs = 5000, kWorkers = 8;
+  LookaheadQueue<int> q(2 * kWorkers);
+  std::vector<std::atomic<int>> looked(kJobs), done(kJobs);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&] {
+      while (auto task = q.pop()) {
+        int job = task->item;
+        if (!task->looked_at) {
+          ++looked[job];
+          if (job % 97 == 0) {  // some need no doing
+            q.dropped();
+            continue;
+          }
+          const unsigned cost = unsigned(job * 7919) % 13;
+          auto now = q.looked_at(job, cost, job, cost >= 11);
+          if (!now) continue;
+          job = *now;
+        }
+        ++done[job];
+      }
+    });
+  for (int i = 0; i < kJobs; ++i) ASSERT_TRUE(q.push(i));
+  q.close();
+  for (auto& t : workers) t.join();
+  for (int i = 0; i < kJobs; ++i) {
+    EXPECT_EQ(looked[i].load(), 1) << i;
+    EXPECT_EQ(done[i].load(), i % 97 == 0 ? 0 : 1) << i;
+  }
+}
+
 }  // namespace
 }  // namespace rigz
