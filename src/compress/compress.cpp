@@ -20,7 +20,8 @@
 // At levels 8-9 a worker samples blocks ahead of compressing them, and the dearest
 // sampled block is compressed first (LookaheadQueue, `lookahead`): blocks there take up
 // to 3-4x each other's time, and one of the dearest among the last ones left the others
-// idle. Elsewhere todo_ is a FIFO, each block compressed right after its sample.
+// idle. The dearest (libdeflate 10) are two members, which two workers compress at once
+// (`split_at`). Elsewhere todo_ is a FIFO, each block compressed right after its sample.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9) whatever
@@ -76,8 +77,18 @@ struct Job {
   size_t len = 0;      // block bytes
   bool last = false;   // no block follows (a worker's short read, or the serial reader's end)
   BlockChoice choice;  // what its sample chose (LookaheadQueue: the job was looked at)
-  ByteBuffer out;
-  uint32_t crc = 0;
+  // A dear block is two members, [0, split) into out and [split, len) into out2, which two
+  // workers may compress at once (`split_at`); 0: one member, into out.
+  size_t split = 0;
+  std::atomic<unsigned> unfinished{0};  // members still to compress
+  ByteBuffer out, out2;
+  uint32_t crc = 0, crc2 = 0;  // of each member's bytes
+};
+
+// One member's worth of a job: all of it, or a half of a split one (`second`).
+struct Part {
+  Job* job;
+  bool second = false;
 };
 
 class Pipeline {
@@ -108,7 +119,7 @@ class Pipeline {
       first->last = true;
       auto compressor = make_block_compressor(plan_);
       first->choice = compressor->choose(first->in.get(), first->len, 0);
-      compress_block(*compressor, *first, /*indexed=*/false);
+      compress_part(*compressor, *first, false, /*indexed=*/false);
       emit(*first);
       return result_;
     }
@@ -207,7 +218,7 @@ class Pipeline {
       carry.clear();
       cut_for_rsync(*job, carry);
       pending->last = job->len == 0;
-      todo_.push(pending);
+      todo_.push(Part{pending});
       if (pending->last) {
         free_.push(job);
         return;
@@ -221,12 +232,12 @@ class Pipeline {
   // past the end may go out; their workers read nothing and the writer, stopping at the
   // end, never takes them.
   void number_blocks(Job* first) {
-    todo_.push(first);
+    todo_.push(Part{first});
     for (uint64_t seq = 1; seq <= end_seq_.load(); ++seq) {
       Job* job = next_job(seq);
       if (!job) return;  // the writer is done, or the pipeline failed elsewhere
       job->read_by_worker = true;
-      todo_.push(job);
+      todo_.push(Part{job});
     }
   }
 
@@ -259,11 +270,13 @@ class Pipeline {
 
   // A job from todo_ is first sampled (its block read, where workers read, and its codec
   // chosen), then compressed, by this worker at once or by whichever worker todo_ hands
-  // it to (costliest first).
+  // it to (costliest first). A split job's second member waits as the costliest, for the
+  // next worker free, while this one compresses the first.
   void work() {
     auto compressor = make_block_compressor(plan_, decisions_.get());
     while (auto task = todo_.pop()) {
-      Job* job = task->item;
+      Part part = task->item;
+      Job* job = part.job;
       if (!task->looked_at) {
         if (job->read_by_worker) read_block(*job);
         // A block found empty past the end of the input: the writer stops before it.
@@ -274,18 +287,37 @@ class Pipeline {
         }
         job->choice = compressor->choose(job->in.get(), job->len, job->seq);
         const unsigned cost = effort(job->choice, plan_);
-        auto now = todo_.looked_at(job, cost, job->seq, cost >= kUrgentEffort);
+        job->split = split_at(*job, cost);
+        job->unfinished = job->split ? 2 : 1;
+        if (job->split) todo_.add(Part{job, true}, cost, 2 * job->seq + 1);
+        auto now = todo_.looked_at(part, cost, 2 * job->seq, cost >= kUrgentEffort);
         if (!now) continue;
-        job = *now;
+        part = *now;
+        job = part.job;
       }
-      compress_block(*compressor, *job);
-      done_.put(job->seq, job);
+      compress_part(*compressor, *job, part.second);
+      if (--job->unfinished == 0) done_.put(job->seq, job);
     }
   }
 
-  void compress_block(BlockCompressor& compressor, Job& job, bool indexed = true) {
-    job.crc = crc32_update(0, job.in.get(), job.len);
-    compress_member(compressor, job, indexed);
+  // Where a block is cut into two members, 0 for none: in half, a full block of levels 8-9
+  // (4 MiB) that its sample sends to libdeflate 10. One such block took 0.4-0.6 s on one
+  // core, most of `rigz -9 -p 16` of linux-src.tar (its careful first blocks take it), and
+  // two workers halve that; the dictionary lost at the cut costs 0.1-0.2% of the block
+  // (docs/design.md, "Costliest first"). Depends only on the block, never on the threads.
+  size_t split_at(const Job& job, unsigned cost) const {
+    constexpr size_t kSplitBlock = size_t(4) << 20;
+    return plan_.costliest_first && cost >= kUrgentEffort && job.len >= kSplitBlock ? job.len / 2 : 0;
+  }
+
+  // The member of `job` that `second` names (the whole block where it is not split),
+  // `indexed` as compress_member says.
+  void compress_part(BlockCompressor& compressor, Job& job, bool second, bool indexed = true) {
+    const size_t from = second ? job.split : 0, to = job.split && !second ? job.split : job.len;
+    uint32_t& crc = second ? job.crc2 : job.crc;
+    crc = crc32_update(0, job.in.get() + from, to - from);
+    compress_member(compressor, job.in.get() + from, to - from, job.choice, job.seq == 0 && !second, crc,
+                    second ? job.out2 : job.out, indexed);
   }
 
   // A whole gzip member for the block, `indexed` with its size in an FEXTRA "RZ" subfield
@@ -294,8 +326,9 @@ class Pipeline {
   // with nothing to find after it, so it goes without (10 bytes: XLEN and the subfield),
   // and a file of up to 128 KiB (zlib alone, block_compressor.cpp) then comes out as pigz
   // writes it. The first member carries the name and time of the input.
-  void compress_member(BlockCompressor& compressor, Job& job, bool indexed) {
-    GzipHeader h = job.seq == 0 ? opts_.header : GzipHeader{};
+  void compress_member(BlockCompressor& compressor, const uint8_t* data, size_t len, const BlockChoice& choice,
+                       bool first, uint32_t crc, ByteBuffer& out, bool indexed) {
+    GzipHeader h = first ? opts_.header : GzipHeader{};
     h.xfl = gzip_xfl_for_level(opts_.level);
     const size_t size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
     if (indexed) {
@@ -303,19 +336,19 @@ class Pipeline {
       h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
     }
     const std::vector<uint8_t> header = write_gzip_header(h);
-    job.out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
-    const size_t header_len = job.out.size();
-    compressor.compress(job.in.get(), job.len, job.choice, job.out);
+    out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
+    const size_t header_len = out.size();
+    compressor.compress(data, len, choice, out);
     uint8_t trailer[kGzipTrailerSize];
-    write_gzip_trailer(trailer, job.crc, job.len);
-    job.out.insert(job.out.end(), trailer, trailer + sizeof trailer);
+    write_gzip_trailer(trailer, crc, len);
+    out.insert(out.end(), trailer, trailer + sizeof trailer);
     if (!indexed) return;
-    const uint32_t total = static_cast<uint32_t>(job.out.size());
-    for (int i = 0; i < 4; ++i) job.out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
+    const uint32_t total = static_cast<uint32_t>(out.size());
+    for (int i = 0; i < 4; ++i) out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
     if (h.has_hcrc) {  // the header CRC covers the size just written
-      const uint32_t c = crc32_update(0, job.out.data(), header_len - 2);
-      job.out[header_len - 2] = static_cast<uint8_t>(c);
-      job.out[header_len - 1] = static_cast<uint8_t>(c >> 8);
+      const uint32_t c = crc32_update(0, out.data(), header_len - 2);
+      out[header_len - 2] = static_cast<uint8_t>(c);
+      out[header_len - 1] = static_cast<uint8_t>(c >> 8);
     }
   }
 
@@ -340,7 +373,13 @@ class Pipeline {
   void emit(const Job& job) {
     out_.write(job.out.data(), job.out.size());
     result_.out_bytes += job.out.size();
-    result_.crc = crc32_combine(result_.crc, job.crc, job.len);
+    const size_t len = job.split ? job.split : job.len;
+    result_.crc = crc32_combine(result_.crc, job.crc, len);
+    if (job.split) {
+      out_.write(job.out2.data(), job.out2.size());
+      result_.out_bytes += job.out2.size();
+      result_.crc = crc32_combine(result_.crc, job.crc2, job.len - job.split);
+    }
     result_.in_bytes += job.len;
   }
 
@@ -351,7 +390,7 @@ class Pipeline {
   std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short
   std::vector<std::unique_ptr<Job>> jobs_;
   BoundedQueue<Job*> free_;
-  LookaheadQueue<Job*> todo_;
+  LookaheadQueue<Part> todo_;
   ReorderBuffer<Job*> done_;
   std::unique_ptr<DecisionBoard> decisions_;  // what a group's first sample chose (plan.h's shared_sample)
   CompressResult result_;

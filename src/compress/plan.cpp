@@ -51,7 +51,9 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   p.uneven = level >= 7 && level <= 9;  // libdeflate 7 to 10: 4-5x apart
   // Levels 8-9 (4 MiB blocks, each sampling itself) sample blocks ahead of compressing
   // them, and start the dearest first (compress.cpp, Pipeline::lookahead): reads.fastq -9
-  // on 16 cores 1656 -> 1111 ms at -p 16, 2610 -> 2161 at -p 8 (pigz 2421 and 5090).
+  // on 16 cores 1656 -> 1111 ms at -p 16, 2610 -> 2161 at -p 8 (pigz 2421 and 5090); and
+  // a full block of libdeflate 10 is two members that two workers compress (linux-src.tar
+  // -9 -p 16 846 -> 530 ms, pigz 958).
   // Not level 7 (2 MiB blocks, groups sharing a sample), where it gained nothing at -p 16
   // and cost 4-5% at -p 4 (reads.fastq 2911 -> 3062 ms, linux-src.tar 789 -> 818).
   p.costliest_first = level == 8 || level == 9;

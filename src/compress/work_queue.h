@@ -192,7 +192,8 @@ class LookaheadQueue {
     return Task{take_costliest(), true};
   }
 
-  // Hands back a job taken fresh, with its cost and number. Returns the job that the
+  // Hands back a job taken fresh, with its cost and number (unique among the jobs
+  // waiting: the lower goes first among equal costs). Returns the job that the
   // caller should do now, if any: this one where it is `urgent` and no dearer one waits
   // (a block of the dearest codec: its worker starts it at once), else the costliest
   // waiting once `lookahead` wait or no fresh job is there to look at.
@@ -205,6 +206,16 @@ class LookaheadQueue {
     if (ready_.size() > lookahead_ || fresh_.empty()) return wake_if_done(take_costliest());
     changed_.notify_one();
     return std::nullopt;
+  }
+
+  // A job to do that did not come fresh (a worker split one it looked at), with its cost
+  // and number (no other job's). Returns false (and drops it) after an abort.
+  bool add(T item, unsigned cost, uint64_t seq) {
+    std::lock_guard lock(mutex_);
+    if (aborted_) return false;
+    ready_.emplace(Key{cost, seq}, std::move(item));
+    changed_.notify_one();
+    return true;
   }
 
   // Hands back a job taken fresh that needs no doing.

@@ -425,6 +425,23 @@ TEST(LookaheadQueue, AnUrgentJobIsDoneAtOnceUnlessADearerOneWaits) {
   EXPECT_EQ(rest, (std::vector<int>{3, 0}));
 }
 
+TEST(LookaheadQueue, AnAddedJobWaitsByItsCost) {
+  // A worker splits a job it looked at: one half it does, the other waits as the dearest.
+  LookaheadQueue<int> q(4);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(q.push(i));
+  ASSERT_EQ(take_fresh(q), 0);
+  EXPECT_FALSE(q.looked_at(0, 3, 0, false).has_value());
+  ASSERT_EQ(take_fresh(q), 1);
+  ASSERT_TRUE(q.add(101, 10, 3));
+  EXPECT_EQ(q.looked_at(100, 10, 2, true), 100);
+  q.close();
+  std::vector<int> rest;
+  while (auto t = q.pop()) rest.push_back(t->item);
+  EXPECT_EQ(rest, (std::vector<int>{101, 0}));
+  q.abort();
+  EXPECT_FALSE(q.add(102, 10, 4));
+}
+
 TEST(LookaheadQueue, ADroppedJobNeedsNoDoing) {
   LookaheadQueue<int> q(2);
   ASSERT_TRUE(q.push(0));
