@@ -21,8 +21,9 @@ struct BlockChoice {
 
 // What a block of that choice costs to compress, relative to the others of an input:
 // the codec's level, zlib two above its own (zlib 9 is slower than libdeflate 10 on
-// FASTQ, zlib 6 about libdeflate 8's speed). Only the order in which blocks are started
-// depends on it (compress.cpp), never the output.
+// FASTQ, zlib 6 about libdeflate 8's speed). It orders the compression of sampled blocks,
+// and the dearest are split into two members at levels 8-9 (compress.cpp); a function of
+// the choice alone, so the output stays the same for every thread count.
 unsigned effort(const BlockChoice& choice, const CompressionPlan& plan);
 
 class BlockCompressor {
@@ -33,9 +34,6 @@ class BlockCompressor {
   virtual BlockChoice choose(const uint8_t* data, size_t len, uint64_t seq) = 0;
   // Appends the raw deflate stream (ending with a final block) of the block, as chosen.
   virtual void compress(const uint8_t* data, size_t len, const BlockChoice& choice, ByteBuffer& out) = 0;
-  void compress(const uint8_t* data, size_t len, uint64_t seq, ByteBuffer& out) {
-    compress(data, len, choose(data, len, seq), out);
-  }
 };
 
 // What the sample of a block decided (block_compressor.cpp): the codec for the whole
