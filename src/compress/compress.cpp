@@ -37,7 +37,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -83,12 +86,58 @@ struct Job {
   std::atomic<unsigned> unfinished{0};  // members still to compress
   ByteBuffer out, out2;
   uint32_t crc = 0, crc2 = 0;  // of each member's bytes
+  double sample_ms = 0;        // RIGZ_BLOCK_STATS: its reading and sampling
 };
 
 // One member's worth of a job: all of it, or a half of a split one (`second`).
 struct Part {
   Job* job;
   bool second = false;
+};
+
+// RIGZ_BLOCK_STATS: for each member, once the input is done and in input order, the time
+// its worker took to read and sample the block and to compress the member, its codec and
+// sizes, on stderr. bench/replay.py replays these times on any number of workers, the way
+// the pool was sized and the lookahead chosen (docs/design.md, "Costliest first").
+class BlockStats {
+ public:
+  using Clock = std::chrono::steady_clock;
+  bool on() const { return on_; }
+  static double ms_since(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  }
+  void add(const Part& part, double sample_ms, double compress_ms, unsigned effort) {
+    const Job& j = *part.job;
+    std::lock_guard lock(mutex_);
+    lines_.push_back({j.seq, part.second, sample_ms, compress_ms, effort, j.choice,
+                      part.second ? j.len - j.split
+                      : j.split   ? j.split
+                                  : j.len,
+                      part.second ? j.out2.size() : j.out.size()});
+  }
+  void print(int zlib_level) {
+    std::sort(lines_.begin(), lines_.end(),
+              [](const Line& a, const Line& b) { return a.seq != b.seq ? a.seq < b.seq : a.second < b.second; });
+    for (const Line& l : lines_) {
+      const char* lib = l.choice.zlib ? "zlib" : l.choice.codec.library == Codec::Library::isal ? "isal" : "libdeflate";
+      std::fprintf(stderr, "rigz: block %llu %d sample %.3f compress %.3f effort %u %s %d in %zu out %zu\n",
+                   (unsigned long long)l.seq, l.second ? 2 : 1, l.sample_ms, l.compress_ms, l.effort, lib,
+                   l.choice.zlib ? zlib_level : l.choice.codec.level, l.in, l.out);
+    }
+  }
+
+ private:
+  struct Line {
+    uint64_t seq;
+    bool second;
+    double sample_ms, compress_ms;
+    unsigned effort;
+    BlockChoice choice;
+    size_t in, out;
+  };
+  const bool on_ = std::getenv("RIGZ_BLOCK_STATS") != nullptr;
+  std::mutex mutex_;
+  std::vector<Line> lines_;
 };
 
 class Pipeline {
@@ -131,6 +180,7 @@ class Pipeline {
     todo_.close();
     for (auto& t : threads) t.join();
     first_error_.rethrow();
+    if (stats_.on()) stats_.print(plan_.zlib_level);
     return result_;
   }
 
@@ -277,6 +327,7 @@ class Pipeline {
     while (auto task = todo_.pop()) {
       Part part = task->item;
       Job* job = part.job;
+      auto start = BlockStats::Clock::now();
       if (!task->looked_at) {
         if (job->read_by_worker) read_block(*job);
         // A block found empty past the end of the input: the writer stops before it.
@@ -290,12 +341,16 @@ class Pipeline {
         job->split = split_at(*job, cost);
         job->unfinished = job->split ? 2 : 1;
         if (job->split) todo_.add(Part{job, true}, cost, 2 * job->seq + 1);
+        if (stats_.on()) job->sample_ms = BlockStats::ms_since(start);
         auto now = todo_.looked_at(part, cost, 2 * job->seq, cost >= kUrgentEffort);
         if (!now) continue;
         part = *now;
         job = part.job;
+        start = BlockStats::Clock::now();
       }
       compress_part(*compressor, *job, part.second);
+      if (stats_.on())
+        stats_.add(part, part.second ? 0 : job->sample_ms, BlockStats::ms_since(start), effort(job->choice, plan_));
       if (--job->unfinished == 0) done_.put(job->seq, job);
     }
   }
@@ -395,6 +450,7 @@ class Pipeline {
   std::unique_ptr<DecisionBoard> decisions_;  // what a group's first sample chose (plan.h's shared_sample)
   CompressResult result_;
   FirstError first_error_;
+  BlockStats stats_;
 };
 
 }  // namespace

@@ -237,6 +237,16 @@ run "$RIGZ" -dcq twice.gz
 check_rc 2 "-q and trailing garbage"
 assert_err_empty
 
+# RIGZ_BLOCK_STATS (bench/replay.py reads it): a line per member on stderr, the output
+# unchanged. 300 KB in blocks of 64 KiB: five members.
+group "RIGZ_BLOCK_STATS"
+"$RIGZ" -6 -b 64 -p 2 -c text >b64.gz
+RIGZ_BLOCK_STATS=1 run "$RIGZ" -6 -b 64 -p 2 -c text
+check_rc 0 "RIGZ_BLOCK_STATS=1 rigz -6 -b 64"
+assert_out_same b64.gz
+n=$(grep -c '^rigz: block [0-9]* 1 sample [0-9.]* compress [0-9.]* effort' "$ERR")
+[ "$n" -eq 5 ] && ok || fail "RIGZ_BLOCK_STATS: $n block lines for 5 members"
+
 # -V, -h, -L: exit 0 with the text on stdout.
 group "-V -h -L"
 for opt in -V --version -h --help -L --license; do
