@@ -87,6 +87,10 @@ struct Job {
   ByteBuffer out, out2;
   uint32_t crc = 0, crc2 = 0;  // of each member's bytes
   double sample_ms = 0;        // RIGZ_BLOCK_STATS: its reading and sampling
+
+  // Where the block's first member (`second` false) or second starts, and its length.
+  size_t member_from(bool second) const { return second ? split : 0; }
+  size_t member_len(bool second) const { return second ? len - split : split ? split : len; }
 };
 
 // One member's worth of a job: all of it, or a half of a split one (`second`).
@@ -109,10 +113,7 @@ class BlockStats {
   void add(const Part& part, double sample_ms, double compress_ms, unsigned effort) {
     const Job& j = *part.job;
     std::lock_guard lock(mutex_);
-    lines_.push_back({j.seq, part.second, sample_ms, compress_ms, effort, j.choice,
-                      part.second ? j.len - j.split
-                      : j.split   ? j.split
-                                  : j.len,
+    lines_.push_back({j.seq, part.second, sample_ms, compress_ms, effort, j.choice, j.member_len(part.second),
                       part.second ? j.out2.size() : j.out.size()});
   }
   void print(int zlib_level) {
@@ -327,7 +328,8 @@ class Pipeline {
     while (auto task = todo_.pop()) {
       Part part = task->item;
       Job* job = part.job;
-      auto start = BlockStats::Clock::now();
+      BlockStats::Clock::time_point start;
+      if (stats_.on()) start = BlockStats::Clock::now();
       if (!task->looked_at) {
         if (job->read_by_worker) read_block(*job);
         // A block found empty past the end of the input: the writer stops before it.
@@ -346,7 +348,7 @@ class Pipeline {
         if (!now) continue;
         part = *now;
         job = part.job;
-        start = BlockStats::Clock::now();
+        if (stats_.on()) start = BlockStats::Clock::now();
       }
       compress_part(*compressor, *job, part.second);
       if (stats_.on())
@@ -368,11 +370,12 @@ class Pipeline {
   // The member of `job` that `second` names (the whole block where it is not split),
   // `indexed` as compress_member says.
   void compress_part(BlockCompressor& compressor, Job& job, bool second, bool indexed = true) {
-    const size_t from = second ? job.split : 0, to = job.split && !second ? job.split : job.len;
+    const uint8_t* data = job.in.get() + job.member_from(second);
+    const size_t len = job.member_len(second);
     uint32_t& crc = second ? job.crc2 : job.crc;
-    crc = crc32_update(0, job.in.get() + from, to - from);
-    compress_member(compressor, job.in.get() + from, to - from, job.choice, job.seq == 0 && !second, crc,
-                    second ? job.out2 : job.out, indexed);
+    crc = crc32_update(0, data, len);
+    compress_member(compressor, data, len, job.choice, job.seq == 0 && !second, crc, second ? job.out2 : job.out,
+                    indexed);
   }
 
   // A whole gzip member for the block, `indexed` with its size in an FEXTRA "RZ" subfield
@@ -428,12 +431,11 @@ class Pipeline {
   void emit(const Job& job) {
     out_.write(job.out.data(), job.out.size());
     result_.out_bytes += job.out.size();
-    const size_t len = job.split ? job.split : job.len;
-    result_.crc = crc32_combine(result_.crc, job.crc, len);
+    result_.crc = crc32_combine(result_.crc, job.crc, job.member_len(false));
     if (job.split) {
       out_.write(job.out2.data(), job.out2.size());
       result_.out_bytes += job.out2.size();
-      result_.crc = crc32_combine(result_.crc, job.crc2, job.len - job.split);
+      result_.crc = crc32_combine(result_.crc, job.crc2, job.member_len(true));
     }
     result_.in_bytes += job.len;
   }
