@@ -1,5 +1,7 @@
 #include "decompress/speculative/huffman.h"
 
+#include <algorithm>
+
 namespace rigz::spec {
 namespace {
 
@@ -91,8 +93,10 @@ bool HuffmanTable::build(Alphabet alphabet, const uint8_t* lengths, unsigned n, 
 
   // Unfilled slots (an incomplete code's missing codes) decode as invalid; they take one
   // bit so that an entry never reads as "long code".
-  fast_.fill(make_entry(Kind::invalid, 0, 0) | 1);
+  // Only the slots of this alphabet's table: all 2048 for a code-length code (128 used)
+  // or a distance code (1024) was work for nothing at every dynamic header.
   const unsigned size = 1u << table_bits_;
+  std::fill(fast_.begin(), fast_.begin() + size, make_entry(Kind::invalid, 0, 0) | 1);
   unsigned code = 0, index = 0;
   for (unsigned len = 1; len <= kMaxBits; ++len, code <<= 1) {
     for (unsigned i = 0; i < count_[len]; ++i, ++code, ++index) {

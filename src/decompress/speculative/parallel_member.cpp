@@ -1,6 +1,7 @@
 #include "decompress/speculative/parallel_member.h"
 
 #include <sched.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -222,7 +223,7 @@ class ParallelMember {
   uint64_t next_seq_ = 0;
   uint64_t stats_used_ = 0;
   // RIGZ_SPECULATE_STATS: where the calling thread's time goes (seconds).
-  double t_schedule_ = 0, t_wait_ = 0, t_redo_ = 0, t_emit_ = 0;
+  double t_schedule_ = 0, t_wait_ = 0, t_redo_ = 0, t_emit_ = 0, t_start_ = 0, t_skip_ = 0, t_drain_ = 0;
   unsigned inflight_ = 0;
   bool input_done_ = false;  // a chunk reaching the end of input was scheduled
 
@@ -526,6 +527,7 @@ MemberCheck ParallelMember::run() {
       redo(nullptr);
       final = true;
     } else {
+      Timed t{t_start_};
       fit_chunks_to_ratio();
       start_workers();
     }
@@ -582,26 +584,38 @@ MemberCheck ParallelMember::run() {
       final = redo(&chunk.target) == RedoEnd::final_block;
     }
     (kept ? writing_ : idle_).push_back(job);
+    Timed t{t_skip_};
     if (!sequential_) consume_to(end_bit_ / 8);
   }
   errors_.rethrow();
-  consume_to((end_bit_ + 7) / 8);
-  // Every replaced part's CRC is in once everything is written.
-  if (!writing_.empty()) sink_.written(writing_.back()->ticket, true);
-  for (Job* job : writing_) release(job);
-  writing_.clear();
+  {
+    Timed t{t_drain_};
+    consume_to((end_bit_ + 7) / 8);
+    // Every replaced part's CRC is in once everything is written.
+    if (!writing_.empty()) sink_.written(writing_.back()->ticket, true);
+    for (Job* job : writing_) release(job);
+    writing_.clear();
+  }
   MemberCheck check;
   for (const CrcPiece& p : pieces_) {
     check.crc = crc32_combine(check.crc, p.crc, p.len);
     check.size += p.len;
   }
-  if (std::getenv("RIGZ_SPECULATE_STATS"))
+  if (std::getenv("RIGZ_SPECULATE_STATS")) {
+    // The process's CPU so far beside the calling thread's wall time: system time is
+    // mostly the first touch of chunk buffers (docs/design.md).
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
     std::fprintf(stderr,
                  "rigz: speculative member: %llu chunks of %llu KiB, %llu used; calling thread %.3f s: redo %.3f, "
-                 "schedule %.3f, wait %.3f, emit %.3f\n",
+                 "schedule %.3f, wait %.3f, emit %.3f, start %.3f, skip %.3f, drain %.3f; process so far: user "
+                 "%.3f s, system %.3f s, %ld minor faults\n",
                  (unsigned long long)next_seq_, (unsigned long long)(chunk_bytes_ >> 10),
                  (unsigned long long)stats_used_, std::chrono::duration<double>(Clock::now() - t0).count(), t_redo_,
-                 t_schedule_, t_wait_, t_emit_);
+                 t_schedule_, t_wait_, t_emit_, t_start_, t_skip_, t_drain_,
+                 ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6,
+                 ru.ru_minflt);
+  }
   return check;
 }
 

@@ -34,8 +34,8 @@ struct SpeculateConfig {
 // The configuration, with the knobs of the environment applied once: RIGZ_SPECULATE=off
 // disables the path, =on uses it from 2 threads on, =force from one thread on and for
 // members of any size, with 32 KiB chunks (tests); RIGZ_SPECULATE_CHUNK=bytes sets the
-// chunk size; RIGZ_SPECULATE_STATS prints, per member, chunks used and where the calling
-// thread's time went.
+// chunk size; RIGZ_SPECULATE_STATS prints, per member, chunks used, where the calling
+// thread's time went, and the process's CPU time and page faults so far.
 const SpeculateConfig& speculate_config();
 // Replaces the configuration (unit tests; call it before any decompression starts).
 void set_speculate_config(const SpeculateConfig& cfg);
