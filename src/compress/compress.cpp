@@ -24,8 +24,8 @@
 // (`split_at`). Elsewhere todo_ is a FIFO, each block compressed right after its sample.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
-// is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9) whatever
-// the input size, and output streams while compression goes on. Levels 7-9 get the deeper
+// is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9; at most 384 MiB of blocks or
+// N+2, `pool_size`) whatever the input size, and output streams while compression goes on. Levels 7-9 get the deeper
 // pool because their blocks take unequal times (a block the level choice sends to
 // libdeflate 10 takes 4-5x the median): with 2N+2 the writer, waiting on one slow block,
 // held every free buffer and idled the other workers (linux-src.tar -9 -p 16 on 16 cores:
@@ -190,8 +190,15 @@ class Pipeline {
   // included: with 2 a thread, workers ran out of jobs behind a slow block that the writer
   // waited for (16 cores, rigz -9 -p 16: linux-src.tar 754 -> 648 ms, reads.fastq 1746 ->
   // 1394 ms; peak RSS 196 -> 264 MiB; docs/benchmarks.md).
+  // Past kPoolBytes of blocks the pool stops growing with the thread count, down to one
+  // block a thread and two more (a worker without a block idles): `rigz -9 -p 64` of a
+  // stream of 1200 MB peaked at 1.1 GB with 4N+2 blocks of 4 MiB, -p 128 at 1.3 GB, where
+  // issue 2 asks well under 1 GiB for any input. 384 MiB leaves every pool up to -p 16 as
+  // measured on 16 cores (levels 8-9: 66 blocks, 264 MiB) and levels 1-6 up to -p 95.
   static size_t pool_size(unsigned threads, const CompressionPlan& plan) {
-    return (plan.uneven ? 4 : 2) * size_t(threads) + 2;
+    constexpr size_t kPoolBytes = size_t(384) << 20;
+    const size_t wanted = (plan.uneven ? 4 : 2) * size_t(threads) + 2;
+    return std::max(size_t(threads) + 2, std::min(wanted, kPoolBytes / plan.block_size));
   }
 
   // How many sampled blocks may wait to be compressed, the dearest first (LookaheadQueue),
