@@ -247,6 +247,17 @@ assert_out_same b64.gz
 n=$(grep -c '^rigz: block [0-9]* 1 sample [0-9.]* compress [0-9.]* effort' "$ERR")
 [ "$n" -eq 5 ] && ok || fail "RIGZ_BLOCK_STATS: $n block lines for 5 members"
 
+# RIGZ_SPECULATE_STATS: a line per speculatively decoded member on stderr (the calling
+# thread's time and the process's CPU), the output unchanged. The gzip of "text" is one
+# member; force takes the path for it on any machine.
+group "RIGZ_SPECULATE_STATS"
+gzip -6 -c text >g6.gz
+RIGZ_SPECULATE=force RIGZ_SPECULATE_STATS=1 run "$RIGZ" -d -p 2 -c g6.gz
+check_rc 0 "RIGZ_SPECULATE_STATS=1 rigz -d"
+assert_out_same text
+n=$(grep -c '^rigz: speculative member: [0-9]* chunks of [0-9]* KiB, [0-9]* used; calling thread .*; process so far: user [0-9.]* s, system [0-9.]* s, [0-9]* minor faults$' "$ERR")
+[ "$n" -eq 1 ] && ok || fail "RIGZ_SPECULATE_STATS: $n lines for 1 member"
+
 # -V, -h, -L: exit 0 with the text on stdout.
 group "-V -h -L"
 for opt in -V --version -h --help -L --license; do
