@@ -26,8 +26,8 @@
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9; at most 384 MiB of blocks or
 // N+2, `pool_size`) whatever the input size, and output streams while compression goes
-// on. Levels 7-9 get the deeper pool because their blocks take unequal times (a block the level choice sends to
-// libdeflate 10 takes 4-5x the median): with 2N+2 the writer, waiting on one slow block,
+// on. Levels 7-9 get the deeper pool because their blocks take unequal times (a block
+// the level choice sends to libdeflate 10 takes 4-5x the median): with 2N+2 the writer, waiting on one slow block,
 // held every free buffer and idled the other workers (linux-src.tar -9 -p 16 on 16 cores:
 // 1.03 s, 0.73 s with 4N+2; docs/benchmarks.md). Elsewhere the deeper pool only costs
 // memory, whose first touch is not free (-1 -p 16 was 20% slower with it). An error in any
