@@ -115,6 +115,14 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     compress_with(choice.codec, data, len, out);
   }
 
+  void compress_piece(const uint8_t* data, size_t len, size_t dict_len, bool last, ByteBuffer& out) override {
+    z_stream& z = zlib();
+    deflateReset(&z);
+    if (dict_len && deflateSetDictionary(&z, data - dict_len, static_cast<uInt>(dict_len)) != Z_OK)
+      throw Error(Error::Kind::resource, "zlib: deflateSetDictionary failed");
+    deflate_into(data, len, last ? Z_FINISH : Z_SYNC_FLUSH, out);
+  }
+
  private:
   static BlockDecision use(Codec codec) { return {BlockDecision::Kind::codec, codec}; }
 
@@ -246,19 +254,34 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 
   // Appends a complete raw deflate stream of `data` to `out`.
   void deflate_zlib(const uint8_t* data, size_t len, ByteBuffer& out) {
+    deflateReset(&zlib());
+    deflate_into(data, len, Z_FINISH, out);
+  }
+
+  // The worker's zlib stream at the plan's level, made on first use.
+  z_stream& zlib() {
     if (!zlib_ready_) {
       if (deflateInit2(&zlib_, plan_.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw Error(Error::Kind::resource, "zlib: out of memory");
       zlib_ready_ = true;
     }
-    deflateReset(&zlib_);
+    return zlib_;
+  }
+
+  // Appends what zlib makes of `data` with `flush` (Z_FINISH, or Z_SYNC_FLUSH: the end of
+  // a piece) to `out`. deflateBound() covers a whole stream; a sync flush adds an empty
+  // stored block (5 bytes) and what zlib holds back, hence the room on top.
+  void deflate_into(const uint8_t* data, size_t len, int flush, ByteBuffer& out) {
     const size_t start = out.size();
-    out.resize(start + deflateBound(&zlib_, static_cast<uLong>(len)));
+    out.resize(start + deflateBound(&zlib_, static_cast<uLong>(len)) + 64);
     zlib_.next_in = const_cast<Bytef*>(data);
     zlib_.avail_in = static_cast<uInt>(len);
     zlib_.next_out = out.data() + start;
     zlib_.avail_out = static_cast<uInt>(out.size() - start);
-    if (deflate(&zlib_, Z_FINISH) != Z_STREAM_END) throw Error(Error::Kind::resource, "zlib: deflate failed");
+    const int ret = deflate(&zlib_, flush);
+    const bool done =
+        flush == Z_FINISH ? ret == Z_STREAM_END : ret == Z_OK && zlib_.avail_in == 0 && zlib_.avail_out > 0;
+    if (!done) throw Error(Error::Kind::resource, "zlib: deflate failed");
     out.resize(out.size() - zlib_.avail_out);
   }
 

@@ -22,7 +22,7 @@ struct BlockChoice {
 // What a block of that choice costs to compress, relative to the others of an input:
 // the codec's level, zlib two above its own (zlib 9 is slower than libdeflate 10 on
 // FASTQ, zlib 6 about libdeflate 8's speed). It orders the compression of sampled blocks,
-// and the dearest are split into two members at levels 8-9 (compress.cpp); a function of
+// and the dearest are cut into pieces that threads share (compress.cpp); a function of
 // the choice alone, so the output stays the same for every thread count.
 unsigned effort(const BlockChoice& choice, const CompressionPlan& plan);
 
@@ -34,6 +34,12 @@ class BlockCompressor {
   virtual BlockChoice choose(const uint8_t* data, size_t len, uint64_t seq) = 0;
   // Appends the raw deflate stream (ending with a final block) of the block, as chosen.
   virtual void compress(const uint8_t* data, size_t len, const BlockChoice& choice, ByteBuffer& out) = 0;
+  // Appends one piece of a longer deflate stream that zlib compresses at the plan's level,
+  // as pigz does: primed with the `dict_len` bytes before it (up to 32 KiB, at `data -
+  // dict_len`), so that pieces compressed apart chain into the stream one pass would have
+  // made but for their block ends; ending byte-aligned (an empty stored block), or, where
+  // `last`, with the final block.
+  virtual void compress_piece(const uint8_t* data, size_t len, size_t dict_len, bool last, ByteBuffer& out) = 0;
 };
 
 // What the sample of a block decided (block_compressor.cpp): the codec for the whole

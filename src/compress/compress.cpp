@@ -21,7 +21,8 @@
 // sampled block is compressed first (LookaheadQueue, `lookahead`): blocks there take up
 // to 3-4x each other's time, and one of the dearest among the last ones left the others
 // idle. The dearest (libdeflate 10) are two members, which two workers compress at once
-// (`split_at`). Elsewhere todo_ is a FIFO, each block compressed right after its sample.
+// (`cut`). Elsewhere todo_ is a FIFO, each block compressed right after its sample. In an
+// input of a few blocks, `cut` makes pieces of its slow blocks for the workers to share.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9; at most 384 MiB of blocks or
@@ -71,6 +72,17 @@ constexpr unsigned kParallelReadThreads = 3;
 // worker that sampled it, ahead of any waiting (Pipeline::lookahead).
 constexpr unsigned kUrgentEffort = 10;
 
+// The most pieces a block is cut into (Pipeline::cut).
+constexpr unsigned kMaxPieces = 16;
+
+// Where a member's header (at the start of its output) holds what is known only at its
+// end: its size in the RZ subfield, and the header CRC after it.
+struct MemberHeader {
+  size_t len = 0;       // of the whole header
+  size_t size_pos = 0;  // of the RZ size; 0: not indexed
+  bool hcrc = false;
+};
+
 struct Job {
   uint64_t seq = 0;
   bool read_by_worker = false;  // in[] still to be filled, from offset seq * block size
@@ -80,23 +92,27 @@ struct Job {
   size_t len = 0;      // block bytes
   bool last = false;   // no block follows (a worker's short read, or the serial reader's end)
   BlockChoice choice;  // what its sample chose (LookaheadQueue: the job was looked at)
-  // A dear block is two members, [0, split) into out and [split, len) into out2, which two
-  // workers may compress at once (`split_at`); 0: one member, into out.
-  size_t split = 0;
-  std::atomic<unsigned> unfinished{0};  // members still to compress
-  ByteBuffer out, out2;
-  uint32_t crc = 0, crc2 = 0;  // of each member's bytes
-  double sample_ms = 0;        // RIGZ_BLOCK_STATS: its reading and sampling
+  // A slow block is cut into `pieces` of equal length (the last takes the rest), which
+  // workers compress at once (`pieces_for`): gzip members of their own, or, where
+  // `chained`, pieces of one member (zlib primed with the bytes before each piece).
+  unsigned pieces = 1;
+  bool chained = false;
+  bool indexed = true;                  // each member's header holds its size (compress_member)
+  std::atomic<unsigned> unfinished{0};  // pieces still to compress
+  ByteBuffer out[kMaxPieces];           // each piece's output, emitted in order
+  uint32_t piece_crc[kMaxPieces] = {};  // of each piece's bytes
+  uint32_t crc = 0;                     // of the whole block (`finish`)
+  MemberHeader header;                  // of a chained job's member, for `finish`
+  double sample_ms = 0;                 // RIGZ_BLOCK_STATS: its reading and sampling
 
-  // Where the block's first member (`second` false) or second starts, and its length.
-  size_t member_from(bool second) const { return second ? split : 0; }
-  size_t member_len(bool second) const { return second ? len - split : split ? split : len; }
+  size_t piece_from(unsigned i) const { return len / pieces * i; }
+  size_t piece_len(unsigned i) const { return i + 1 < pieces ? len / pieces : len - piece_from(i); }
 };
 
-// One member's worth of a job: all of it, or a half of a split one (`second`).
+// One piece of a job to compress: all of it where it is not cut.
 struct Part {
   Job* job;
-  bool second = false;
+  unsigned index = 0;
 };
 
 // RIGZ_BLOCK_STATS: for each member, once the input is done and in input order, the time
@@ -113,16 +129,16 @@ class BlockStats {
   void add(const Part& part, double sample_ms, double compress_ms, unsigned effort) {
     const Job& j = *part.job;
     std::lock_guard lock(mutex_);
-    lines_.push_back({j.seq, part.second, sample_ms, compress_ms, effort, j.choice, j.member_len(part.second),
-                      part.second ? j.out2.size() : j.out.size()});
+    lines_.push_back({j.seq, part.index, sample_ms, compress_ms, effort, j.choice, j.piece_len(part.index),
+                      j.out[part.index].size()});
   }
   void print(int zlib_level) {
     std::sort(lines_.begin(), lines_.end(),
-              [](const Line& a, const Line& b) { return a.seq != b.seq ? a.seq < b.seq : a.second < b.second; });
+              [](const Line& a, const Line& b) { return a.seq != b.seq ? a.seq < b.seq : a.index < b.index; });
     for (const Line& l : lines_) {
       const char* lib = l.choice.zlib ? "zlib" : l.choice.codec.library == Codec::Library::isal ? "isal" : "libdeflate";
       std::fprintf(stderr, "rigz: block %llu %d sample %.3f compress %.3f effort %u %s %d in %zu out %zu\n",
-                   (unsigned long long)l.seq, l.second ? 2 : 1, l.sample_ms, l.compress_ms, l.effort, lib,
+                   (unsigned long long)l.seq, l.index + 1, l.sample_ms, l.compress_ms, l.effort, lib,
                    l.choice.zlib ? zlib_level : l.choice.codec.level, l.in, l.out);
     }
   }
@@ -130,7 +146,7 @@ class BlockStats {
  private:
   struct Line {
     uint64_t seq;
-    bool second;
+    unsigned index;
     double sample_ms, compress_ms;
     unsigned effort;
     BlockChoice choice;
@@ -162,6 +178,7 @@ class Pipeline {
   // compressed on this thread, with no pool, workers or writer to start: a small file
   // at -p 16 took 5.3 ms with them, 2.5 ms without (hyperfine, 10 KB, 2-core VM; pigz
   // 1.9 ms, gzip 1.1 ms: what is left is the start-up of a C++ program and its libraries).
+  // Only a block cut into pieces (`cut`) calls workers, as many as it has pieces.
   CompressResult run(InputStream& in) {
     in_ = &in;
     Job* first = read_first_block(in);
@@ -169,23 +186,43 @@ class Pipeline {
       first->last = true;
       auto compressor = make_block_compressor(plan_);
       first->choice = compressor->choose(first->in.get(), first->len, 0);
-      compress_part(*compressor, *first, false, /*indexed=*/false);
-      emit(*first);
+      const unsigned cost = effort(first->choice, plan_);
+      cut(*first, cost);
+      // One member with nothing after it goes without its size (start_member); the
+      // members of a cut block keep theirs.
+      first->indexed = first->pieces > 1 && !first->chained;
+      if (opts_.threads == 1 || first->pieces == 1) {
+        for (unsigned i = 0; i < first->pieces; ++i) compress_part(*compressor, *first, i);
+        finish(*first);
+        emit(*first);
+        return result_;
+      }
+      for (unsigned i = 0; i < first->pieces; ++i) todo_.add(Part{first, i}, cost, i);
+      todo_.close();
+      run_threads(std::min(opts_.threads, first->pieces), [] {});
       return result_;
     }
     const bool parallel_reads = opts_.threads >= kParallelReadThreads && !opts_.rsyncable && in.reads_at_offsets();
-    std::vector<std::thread> threads;
-    for (unsigned i = 0; i < opts_.threads; ++i) threads.emplace_back([this] { guarded([this] { work(); }); });
-    threads.emplace_back([this] { guarded([this] { write(); }); });
-    guarded([&] { parallel_reads ? number_blocks(first) : read(in, first); });
-    todo_.close();
-    for (auto& t : threads) t.join();
-    first_error_.rethrow();
-    if (stats_.on()) stats_.print(plan_.zlib_level);
+    run_threads(opts_.threads, [&] {
+      guarded([&] { parallel_reads ? number_blocks(first) : read(in, first); });
+      todo_.close();
+    });
     return result_;
   }
 
  private:
+  // Runs `workers` workers and the writer while `feed` (on this thread) hands out jobs.
+  template <class Feed>
+  void run_threads(unsigned workers, Feed&& feed) {
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < workers; ++i) threads.emplace_back([this] { guarded([this] { work(); }); });
+    threads.emplace_back([this] { guarded([this] { write(); }); });
+    feed();
+    for (auto& t : threads) t.join();
+    first_error_.rethrow();
+    if (stats_.on()) stats_.print(plan_.zlib_level);
+  }
+
   // Uneven levels get twice the look-ahead, 4 jobs a thread, 4 MiB blocks of levels 8-9
   // included: with 2 a thread, workers ran out of jobs behind a slow block that the writer
   // waited for (16 cores, rigz -9 -p 16: linux-src.tar 754 -> 648 ms, reads.fastq 1746 ->
@@ -347,73 +384,124 @@ class Pipeline {
         }
         job->choice = compressor->choose(job->in.get(), job->len, job->seq);
         const unsigned cost = effort(job->choice, plan_);
-        job->split = split_at(*job, cost);
-        job->unfinished = job->split ? 2 : 1;
-        if (job->split) todo_.add(Part{job, true}, cost, 2 * job->seq + 1);
+        cut(*job, cost);
+        for (unsigned i = 1; i < job->pieces; ++i) todo_.add(Part{job, i}, cost, kMaxPieces * job->seq + i);
         if (stats_.on()) job->sample_ms = BlockStats::ms_since(start);
-        auto now = todo_.looked_at(part, cost, 2 * job->seq, cost >= kUrgentEffort);
+        auto now = todo_.looked_at(part, cost, kMaxPieces * job->seq, cost >= kUrgentEffort);
         if (!now) continue;
         part = *now;
         job = part.job;
         if (stats_.on()) start = BlockStats::Clock::now();
       }
-      compress_part(*compressor, *job, part.second);
+      compress_part(*compressor, *job, part.index);
       if (stats_.on())
-        stats_.add(part, part.second ? 0 : job->sample_ms, BlockStats::ms_since(start), effort(job->choice, plan_));
-      if (--job->unfinished == 0) done_.put(job->seq, job);
+        stats_.add(part, part.index ? 0 : job->sample_ms, BlockStats::ms_since(start), effort(job->choice, plan_));
+      if (--job->unfinished == 0) {
+        finish(*job);
+        done_.put(job->seq, job);
+      }
     }
   }
 
-  // Where a block is cut into two members, 0 for none: in half, a full block of levels 8-9
-  // (4 MiB) that its sample sends to libdeflate 10. One such block took 0.4-0.6 s on one
-  // core, most of `rigz -9 -p 16` of linux-src.tar (its careful first blocks take it), and
-  // two workers halve that; the dictionary lost at the cut costs 0.1-0.2% of the block
-  // (docs/design.md, "Costliest first"). Depends only on the block, never on the threads.
-  size_t split_at(const Job& job, unsigned cost) const {
-    constexpr size_t kSplitBlock = size_t(4) << 20;
-    return plan_.costliest_first && cost >= kUrgentEffort && job.len >= kSplitBlock ? job.len / 2 : 0;
+  // Cuts a slow block into pieces that workers compress at once, by its choice alone, so
+  // that the output is the same for every thread count (docs/design.md, "Pieces"):
+  //  - a full block of levels 8-9 (4 MiB) that its sample sends to libdeflate 10 is two
+  //    members: one such block took 0.4-0.6 s on one core, most of `rigz -9 -p 16` of
+  //    linux-src.tar (its careful first blocks take it), and two workers halve that; the
+  //    dictionary lost at the cut costs 0.1-0.2% of the block ("Costliest first");
+  //  - in a small input (plan.h's cut_blocks), a block of zlib is cut into pieces of 256
+  //    KiB chained into one member as pigz chains its own (each primed with the 32 KiB
+  //    before it: the same size as one pass, where independent members of source code
+  //    came out up to 1.011x pigz), and one of libdeflate 10 into members of 512 KiB
+  //    (its output is 2-4% under zlib 9's, room for the dictionaries lost).
+  void cut(Job& job, unsigned cost) const {
+    constexpr size_t kSplitBlock = size_t(4) << 20, kZlibPiece = 256 << 10, kDearMember = 512 << 10;
+    auto count = [&](size_t piece) { return unsigned(std::clamp<size_t>(job.len / piece, 1, kMaxPieces)); };
+    job.pieces = 1;
+    if (plan_.cut_blocks && job.choice.zlib)
+      job.pieces = count(kZlibPiece);
+    else if (plan_.cut_blocks && cost >= kUrgentEffort)
+      job.pieces = count(kDearMember);
+    else if (plan_.costliest_first && cost >= kUrgentEffort && job.len >= kSplitBlock)
+      job.pieces = 2;
+    job.chained = job.pieces > 1 && job.choice.zlib && plan_.cut_blocks;
+    job.unfinished = job.pieces;
   }
 
-  // The member of `job` that `second` names (the whole block where it is not split),
-  // `indexed` as compress_member says.
-  void compress_part(BlockCompressor& compressor, Job& job, bool second, bool indexed = true) {
-    const uint8_t* data = job.in.get() + job.member_from(second);
-    const size_t len = job.member_len(second);
-    uint32_t& crc = second ? job.crc2 : job.crc;
-    crc = crc32_update(0, data, len);
-    compress_member(compressor, data, len, job.choice, job.seq == 0 && !second, crc, second ? job.out2 : job.out,
-                    indexed);
+  // Piece `i` of `job`: a whole gzip member, or, in a chained job, the header and first
+  // stretch of deflate stream (piece 0) or a later stretch, whose member `finish` ends.
+  void compress_part(BlockCompressor& compressor, Job& job, unsigned i) {
+    const uint8_t* data = job.in.get() + job.piece_from(i);
+    const size_t len = job.piece_len(i);
+    job.piece_crc[i] = crc32_update(0, data, len);
+    ByteBuffer& out = job.out[i];  // keeps its buffer from the job's last block
+    out.clear();
+    const bool first_member = job.seq == 0 && i == 0;
+    if (!job.chained) {
+      const MemberHeader h = start_member(out, first_member, job.indexed);
+      compressor.compress(data, len, job.choice, out);
+      end_member(out, h, job.piece_crc[i], len);
+      return;
+    }
+    if (i == 0) job.header = start_member(out, first_member, job.indexed);
+    constexpr size_t kWindow = 32768;  // deflate's: what a piece's matches may reach back
+    compressor.compress_piece(data, len, std::min(kWindow, job.piece_from(i)), i + 1 == job.pieces, out);
   }
 
-  // A whole gzip member for the block, `indexed` with its size in an FEXTRA "RZ" subfield
-  // so that a decompressor can find the next member without inflating this one. An input
-  // of one block (smaller than a block: the same for every thread count) is one member
-  // with nothing to find after it, so it goes without (10 bytes: XLEN and the subfield),
-  // and a file of up to 128 KiB (zlib alone, block_compressor.cpp) then comes out as pigz
-  // writes it. The first member carries the name and time of the input.
-  void compress_member(BlockCompressor& compressor, const uint8_t* data, size_t len, const BlockChoice& choice,
-                       bool first, uint32_t crc, ByteBuffer& out, bool indexed) {
+  // Once every piece is in: the block's CRC, and a chained member's trailer and size.
+  void finish(Job& job) {
+    job.crc = job.piece_crc[0];
+    for (unsigned i = 1; i < job.pieces; ++i) job.crc = crc32_combine(job.crc, job.piece_crc[i], job.piece_len(i));
+    if (!job.chained) return;
+    uint8_t trailer[kGzipTrailerSize];
+    write_gzip_trailer(trailer, job.crc, job.len);
+    ByteBuffer& tail = job.out[job.pieces - 1];
+    tail.insert(tail.end(), trailer, trailer + sizeof trailer);
+    size_t total = 0;
+    for (unsigned i = 0; i < job.pieces; ++i) total += job.out[i].size();
+    patch_member(job.out[0], job.header, total);
+  }
+
+  // A gzip member's header into `out`, `indexed` with an FEXTRA "RZ" subfield for its size
+  // (patch_member) so that a decompressor can find the next member without inflating this
+  // one. An input of one block (smaller than a block: the same for every thread count) is
+  // one member with nothing to find after it, so it goes without (10 bytes: XLEN and the
+  // subfield), and a file of up to 128 KiB (zlib alone, block_compressor.cpp) then comes
+  // out as pigz writes it. The first member carries the name and time of the input.
+  MemberHeader start_member(ByteBuffer& out, bool first, bool indexed) const {
     GzipHeader h = first ? opts_.header : GzipHeader{};
     h.xfl = gzip_xfl_for_level(opts_.level);
-    const size_t size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
+    MemberHeader m;
     if (indexed) {
+      m.size_pos = 10 + 2 + h.extra.size() + 4;  // fixed header, XLEN, earlier subfields, RZ id+len
       h.has_extra = true;
       h.extra.insert(h.extra.end(), {'R', 'Z', 4, 0, 0, 0, 0, 0});
     }
     const std::vector<uint8_t> header = write_gzip_header(h);
-    out.assign(header.begin(), header.end());  // keeps the buffer of the job's last block
-    const size_t header_len = out.size();
-    compressor.compress(data, len, choice, out);
+    out.insert(out.end(), header.begin(), header.end());
+    m.len = header.size();
+    m.hcrc = h.has_hcrc;
+    return m;
+  }
+
+  // Ends a whole member in `out` (the trailer of `crc` and `len`) and writes its size.
+  static void end_member(ByteBuffer& out, const MemberHeader& h, uint32_t crc, size_t len) {
     uint8_t trailer[kGzipTrailerSize];
     write_gzip_trailer(trailer, crc, len);
     out.insert(out.end(), trailer, trailer + sizeof trailer);
-    if (!indexed) return;
-    const uint32_t total = static_cast<uint32_t>(out.size());
-    for (int i = 0; i < 4; ++i) out[size_pos + i] = static_cast<uint8_t>(total >> (8 * i));
-    if (h.has_hcrc) {  // the header CRC covers the size just written
-      const uint32_t c = crc32_update(0, out.data(), header_len - 2);
-      out[header_len - 2] = static_cast<uint8_t>(c);
-      out[header_len - 1] = static_cast<uint8_t>(c >> 8);
+    patch_member(out, h, out.size());
+  }
+
+  // Writes a member's size `total` into its header at the start of `out`, and the header
+  // CRC, which covers it.
+  static void patch_member(ByteBuffer& out, const MemberHeader& h, size_t total) {
+    if (!h.size_pos) return;
+    const uint32_t size = static_cast<uint32_t>(total);
+    for (int i = 0; i < 4; ++i) out[h.size_pos + i] = static_cast<uint8_t>(size >> (8 * i));
+    if (h.hcrc) {
+      const uint32_t c = crc32_update(0, out.data(), h.len - 2);
+      out[h.len - 2] = static_cast<uint8_t>(c);
+      out[h.len - 1] = static_cast<uint8_t>(c >> 8);
     }
   }
 
@@ -436,14 +524,11 @@ class Pipeline {
   }
 
   void emit(const Job& job) {
-    out_.write(job.out.data(), job.out.size());
-    result_.out_bytes += job.out.size();
-    result_.crc = crc32_combine(result_.crc, job.crc, job.member_len(false));
-    if (job.split) {
-      out_.write(job.out2.data(), job.out2.size());
-      result_.out_bytes += job.out2.size();
-      result_.crc = crc32_combine(result_.crc, job.crc2, job.member_len(true));
+    for (unsigned i = 0; i < job.pieces; ++i) {
+      out_.write(job.out[i].data(), job.out[i].size());
+      result_.out_bytes += job.out[i].size();
     }
+    result_.crc = crc32_combine(result_.crc, job.crc, job.len);
     result_.in_bytes += job.len;
   }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "compress/block_compressor.h"
 #include "compress/plan.h"
 #include "format/crc32.h"
 #include "io/error.h"
@@ -241,7 +242,7 @@ TEST(Compress, CostliestFirstGivesTheSameBytesForEveryThreadCount) {
 }
 
 // A full 4 MiB block of level 9 that its sample sends to libdeflate 10 is cut into two
-// members that two workers compress at once (compress.cpp, split_at): more members than
+// members that two workers compress at once (compress.cpp, Pipeline::cut): more members than
 // blocks, the same bytes for every thread count, and the whole read back by zlib.
 TEST(Compress, DearBlocksAreSplitTheSameWayForEveryThreadCount) {
   constexpr size_t kBlock = size_t(4) << 20;
@@ -252,6 +253,52 @@ TEST(Compress, DearBlocksAreSplitTheSameWayForEveryThreadCount) {
   EXPECT_GT(z->members, 3u) << "no block was split: the test data no longer takes libdeflate 10";
   SCOPED_TRACE(describe(data.size(), opts(9, 3, kBlock)));
   EXPECT_TRUE(test::compress(data, opts(9, 3, kBlock)) == reference);
+}
+
+// What the first block of `data` takes at `level` with the default plan for its size.
+BlockChoice first_block_choice(const Bytes& data, int level) {
+  const CompressionPlan plan = plan_compression(level, 0, data.size());
+  return make_block_compressor(plan)->choose(data.data(), std::min(data.size(), plan.block_size), 0);
+}
+
+// In an input under 64 MiB, a block of zlib is cut into pieces of 256 KiB that workers
+// compress at once, chained into one member (each primed with the 32 KiB before it), and
+// one of libdeflate 10 into members of 512 KiB (compress.cpp, Pipeline::cut): the same
+// bytes for every thread count, one member per zlib block, and a zlib block's size that
+// of one pass (here against 2 MiB blocks given explicitly, which are never cut). An input
+// of less than a block that is cut goes to workers too: one chained member without the
+// size subfield (as any single-block input), or members of libdeflate 10 that have it.
+TEST(Compress, SlowBlocksOfSmallInputsArePiecesThatThreadsShare) {
+  struct Case {
+    size_t size;
+    unsigned zlib_members, dear_members;  // at levels 6 and 9
+  };
+  // Two full 2 MiB blocks and 306 KB: 1 + 1 + 1 and 4 + 4 + 1 members. Under one block: 1, 2.
+  for (const Case c : {Case{4500000, 3, 9}, Case{1500000, 1, 2}}) {
+    const Bytes data = test::make_uniform_data(c.size, 5, 10);
+    ASSERT_TRUE(first_block_choice(data, 6).zlib) << "the test data no longer takes zlib at level 6";
+    const BlockChoice dear = first_block_choice(data, 9);
+    ASSERT_TRUE(!dear.zlib && dear.codec.level == 10) << "the test data no longer takes libdeflate 10 at level 9";
+    for (int level : {6, 9}) {
+      CompressOptions o = opts(level, 1, 0);
+      SCOPED_TRACE(describe(data.size(), o));
+      const Bytes reference = check_round_trip(data, o);
+      const auto z = test::zlib_gunzip(reference);
+      ASSERT_TRUE(z.has_value());
+      EXPECT_EQ(z->members, level == 6 ? c.zlib_members : c.dear_members);
+      constexpr uint8_t kFextra = 4;
+      EXPECT_EQ((reference[3] & kFextra) != 0, z->members > 1) << "the size subfield";
+      for (unsigned t : {2u, 4u}) {
+        o.threads = t;
+        SCOPED_TRACE(describe(data.size(), o));
+        EXPECT_TRUE(test::compress(data, o) == reference);
+      }
+      if (level == 6) {
+        const size_t whole = test::compress(data, opts(6, 2, size_t(2) << 20)).size();
+        EXPECT_LE(reference.size(), whole + whole / 1000) << "chained pieces cost more than 0.1%";
+      }
+    }
+  }
 }
 
 // A group whose first block is random (its decision: ISA-L 1, which stores) and whose
@@ -386,7 +433,7 @@ class UnknownLengthInput : public InputStream {
 TEST(Compress, DefaultBlockSizeFollowsWhatIsKnownOfTheInputsLength) {
   // Level 8: 4 MiB blocks for a stream of unknown length, 2 MiB for a short known one
   // (plan.cpp); either way the same bytes for every thread count. Random bytes, which no
-  // sample sends to libdeflate 10: a block that it takes is two members (split_at).
+  // sample sends to libdeflate 10: a block that it takes is two members (Pipeline::cut).
   const uint32_t MiB = 1u << 20;
   Bytes data = test::make_data(4 * MiB + 1000, 25, 100);
   Bytes reference;
