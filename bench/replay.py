@@ -10,9 +10,9 @@ plays those times through a model of the pipeline (src/compress/compress.cpp and
 LookaheadQueue in work_queue.h): a pool of 4N+2 jobs (a block may start only while fewer
 than that many are unwritten), and blocks taken either in input order (FIFO, levels 1-7)
 or sampled up to 2N ahead with the dearest compressed first, a block of effort 10 or more
-at once by the worker that sampled it, and its second member, where it has one, waiting
-as the dearest (levels 8-9). It prints the time at which the last block is written for
-each policy next to an even share of the work (the sum over N). Times from `-p 1` on one
+at once by the worker that sampled it, and its other pieces, where it is cut, waiting as
+the dearest (compress.cpp, Pipeline::cut). It prints the time at which the last block is
+written for each policy next to an even share of the work (the sum over N). Times from `-p 1` on one
 free core are the cleanest input; the model leaves out reading, writing and memory.
 That is how the lookahead of levels 8-9 was chosen (docs/design.md, "Costliest first").
 """
@@ -20,8 +20,9 @@ import argparse
 import heapq
 import re
 
-LINE = re.compile(r"rigz: block (\d+) (\d) sample ([\d.]+) compress ([\d.]+) effort (\d+)")
+LINE = re.compile(r"rigz: block (\d+) (\d+) sample ([\d.]+) compress ([\d.]+) effort (\d+)")
 URGENT = 10
+MAX_PIECES = 16
 
 
 def load(path):
@@ -80,12 +81,12 @@ def replay(blocks, workers, pool, lookahead):
             t += b["sample"]
             finish_until(t)
             e = b["effort"]
-            if 2 in b["parts"]:
-                heapq.heappush(ready, (-e, 2 * seq + 1, seq, 2))
+            for part in sorted(b["parts"])[1:]:  # a cut block's other pieces wait (MAX_PIECES in compress.cpp)
+                heapq.heappush(ready, (-e, MAX_PIECES * seq + part - 1, seq, part))
             if lookahead == 0 or (e >= URGENT and (not ready or e >= -ready[0][0])):
                 heapq.heappush(free, (run(t, seq, 1), w))
                 continue
-            heapq.heappush(ready, (-e, 2 * seq, seq, 1))
+            heapq.heappush(ready, (-e, MAX_PIECES * seq, seq, 1))
             more = fresh < n and fresh < written + pool
             if len(ready) > lookahead or not more:
                 heapq.heappush(free, (take_costliest(t), w))
