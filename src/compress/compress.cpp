@@ -404,27 +404,28 @@ class Pipeline {
   }
 
   // Cuts a slow block into pieces that workers compress at once, by its choice alone, so
-  // that the output is the same for every thread count (docs/design.md, "Pieces"):
-  //  - a full block of levels 8-9 (4 MiB) that its sample sends to libdeflate 10 is two
-  //    members: one such block took 0.4-0.6 s on one core, most of `rigz -9 -p 16` of
-  //    linux-src.tar (its careful first blocks take it), and two workers halve that; the
-  //    dictionary lost at the cut costs 0.1-0.2% of the block ("Costliest first");
-  //  - in a small input (plan.h's cut_blocks), a block of zlib is cut into pieces of 256
-  //    KiB chained into one member as pigz chains its own (each primed with the 32 KiB
-  //    before it: the same size as one pass, where independent members of source code
-  //    came out up to 1.011x pigz), and one of libdeflate 10 into members of 512 KiB
-  //    (its output is 2-4% under zlib 9's, room for the dictionaries lost).
+  // that the output is the same for every thread count (docs/design.md, "Pieces of slow
+  // blocks"):
+  //  - a block of zlib into pieces of 256 KiB chained into one member as pigz chains its
+  //    own (each primed with the 32 KiB before it): the size of one pass, where independent
+  //    members of source code came out up to 1.011x pigz;
+  //  - in a small input (plan.h's cut_blocks), a block of libdeflate 10 into members of
+  //    512 KiB: its output is 2-4% under zlib 9's, room for the dictionaries lost;
+  //  - elsewhere a full block of levels 8-9 (4 MiB) of libdeflate 10 into two members: one
+  //    such block took 0.4-0.6 s on one core, most of `rigz -9 -p 16` of linux-src.tar (its
+  //    careful first blocks take it), and two workers halve that; the dictionary lost at
+  //    the cut costs 0.1-0.2% of the block ("Costliest first").
   void cut(Job& job, unsigned cost) const {
     constexpr size_t kSplitBlock = size_t(4) << 20, kZlibPiece = 256 << 10, kDearMember = 512 << 10;
     auto count = [&](size_t piece) { return unsigned(std::clamp<size_t>(job.len / piece, 1, kMaxPieces)); };
     job.pieces = 1;
-    if (plan_.cut_blocks && job.choice.zlib)
+    if (job.choice.zlib)
       job.pieces = count(kZlibPiece);
     else if (plan_.cut_blocks && cost >= kUrgentEffort)
       job.pieces = count(kDearMember);
     else if (plan_.costliest_first && cost >= kUrgentEffort && job.len >= kSplitBlock)
       job.pieces = 2;
-    job.chained = job.pieces > 1 && job.choice.zlib && plan_.cut_blocks;
+    job.chained = job.pieces > 1 && job.choice.zlib;
     job.unfinished = job.pieces;
   }
 

@@ -79,8 +79,9 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   // An input of a few blocks has too few of them for the threads: one block of zlib 6 or
   // libdeflate 10 (the careful first blocks of FASTQ and source code take them) on one
   // thread was most of the time (2 MB of FASTQ, -p 16 on 16 cores: 225 ms at -6, pigz 22
-  // ms). Under 32 default blocks such blocks are cut into pieces that threads share
-  // (compress.cpp, `pieces_for`); larger inputs have blocks enough, and keep their output.
+  // ms). zlib's blocks are cut into chained pieces in any input; under 32 default blocks
+  // those of libdeflate 10 are cut into members too (compress.cpp, Pipeline::cut), which
+  // costs a little size that larger inputs, with blocks enough, need not pay.
   constexpr uint64_t kFewBlocksInput = uint64_t(64) << 20;
   p.cut_blocks = p.sample && !block_size && input_size && *input_size < kFewBlocksInput;
   return p;

@@ -189,7 +189,9 @@ class LookaheadQueue {
       return Task{std::move(item), false};
     }
     if (ready_.empty()) return std::nullopt;
-    return Task{take_costliest(), true};
+    // Taking the last job can be what ends a closed queue: the other idle workers, whom no
+    // hand-back will wake, are told here (a block cut into pieces at -p 8 hung without it).
+    return Task{wake_if_done(take_costliest()), true};
   }
 
   // Hands back a job taken fresh, with its cost and number (unique among the jobs
@@ -252,7 +254,7 @@ class LookaheadQueue {
     return std::move(node.mapped());
   }
 
-  // The last look of a closed queue lets the idle workers end.
+  // The last look at or take of a job of a closed queue lets the idle workers end.
   T wake_if_done(T item) {
     if (closed_ && looking_ == 0 && fresh_.empty() && ready_.empty()) changed_.notify_all();
     return item;

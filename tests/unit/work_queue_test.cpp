@@ -495,10 +495,41 @@ TEST(LookaheadQueue, WorkersWaitForJobsThatAreBeingLookedAt) {
   EXPECT_EQ(got.load(), -1);
 }
 
+TEST(LookaheadQueue, TakingTheLastAddedJobLetsTheOtherIdleWorkersEnd) {
+  // A worker looks at the last fresh job, adds a piece of it (Pipeline::cut) and does the
+  // rest at once; an idle worker takes the piece. The queue is then closed and empty with
+  // nothing looked at, which the other idle worker must learn: no hand-back follows to
+  // wake it. Repeated, since which idle worker takes the piece is up to the scheduler.
+  for (int round = 0; round < 50; ++round) {
+    LookaheadQueue<int> q(0);
+    ASSERT_TRUE(q.push(1));
+    ASSERT_EQ(take_fresh(q), 1);
+    q.close();
+    std::atomic<int> ended{0}, got{-1};
+    auto idle = [&] {
+      if (auto task = q.pop()) got = task->item;
+      ++ended;
+    };
+    std::thread a(idle), b(idle);
+    std::this_thread::sleep_for(2ms);
+    ASSERT_TRUE(q.add(2, 10, 2));
+    EXPECT_EQ(q.looked_at(1, 10, 1, true), 1);
+    for (int i = 0; i < 200 && ended < 2; ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(ended.load(), 2) << "an idle worker still waits on a closed, empty queue (round " << round << ")";
+    if (ended < 2) q.abort();  // lets the test end
+    a.join();
+    b.join();
+    EXPECT_EQ(got.load(), 2);
+    if (HasFailure()) break;
+  }
+}
+
 TEST(LookaheadQueue, EveryJobIsDoneOnceUnderStress) {
   constexpr int kJobs = 5000, kWorkers = 8;
   LookaheadQueue<int> q(2 * kWorkers);
-  std::vector<std::atomic<int>> looked(kJobs), done(kJobs);
+  // Jobs kJobs + j: a second piece of the dear job j, added as the pipeline adds them.
+  std::vector<std::atomic<int>> looked(kJobs), done(2 * kJobs);
+  auto dear = [](int job) { return unsigned(job * 7919) % 13 >= 11; };
   std::vector<std::thread> workers;
   for (int w = 0; w < kWorkers; ++w)
     workers.emplace_back([&] {
@@ -511,7 +542,8 @@ TEST(LookaheadQueue, EveryJobIsDoneOnceUnderStress) {
             continue;
           }
           const unsigned cost = unsigned(job * 7919) % 13;
-          auto now = q.looked_at(job, cost, job, cost >= 11);
+          if (dear(job)) q.add(kJobs + job, cost, kJobs + job);
+          auto now = q.looked_at(job, cost, job, dear(job));
           if (!now) continue;
           job = *now;
         }
@@ -524,6 +556,7 @@ TEST(LookaheadQueue, EveryJobIsDoneOnceUnderStress) {
   for (int i = 0; i < kJobs; ++i) {
     EXPECT_EQ(looked[i].load(), 1) << i;
     EXPECT_EQ(done[i].load(), i % 97 == 0 ? 0 : 1) << i;
+    EXPECT_EQ(done[kJobs + i].load(), i % 97 != 0 && dear(i) ? 1 : 0) << i;
   }
 }
 
