@@ -184,6 +184,7 @@ class Pipeline {
     Job* first = read_first_block(in);
     if (first->len < plan_.block_size) {
       first->last = true;
+      small_input_ = true;
       auto compressor = make_block_compressor(plan_);
       first->choice = compressor->choose(first->in.get(), first->len, 0);
       const unsigned cost = effort(first->choice, plan_);
@@ -409,7 +410,7 @@ class Pipeline {
   //  - a block of zlib into pieces of 256 KiB chained into one member as pigz chains its
   //    own (each primed with the 32 KiB before it): the size of one pass, where independent
   //    members of source code came out up to 1.011x pigz;
-  //  - in a small input (plan.h's cut_blocks), a block of libdeflate 10 into members of
+  //  - in a small input (`small_input_`), a block of libdeflate 10 into members of
   //    512 KiB: its output is 2-4% under zlib 9's, room for the dictionaries lost;
   //  - elsewhere a full block of levels 8-9 (4 MiB) of libdeflate 10 into two members: one
   //    such block took 0.4-0.6 s on one core, most of `rigz -9 -p 16` of linux-src.tar (its
@@ -421,7 +422,7 @@ class Pipeline {
     job.pieces = 1;
     if (job.choice.zlib)
       job.pieces = count(kZlibPiece);
-    else if (plan_.cut_blocks && cost >= kUrgentEffort)
+    else if (small_input_ && cost >= kUrgentEffort)
       job.pieces = count(kDearMember);
     else if (plan_.costliest_first && cost >= kUrgentEffort && job.len >= kSplitBlock)
       job.pieces = 2;
@@ -535,6 +536,9 @@ class Pipeline {
 
   const CompressOptions& opts_;
   const CompressionPlan plan_;
+  // plan.h's cut_blocks, or an input that turned out to fit in its first block: a pipe's
+  // is then cut as a file of its length is, and gives the same bytes.
+  bool small_input_ = plan_.cut_blocks;
   OutputStream& out_;
   InputStream* in_ = nullptr;
   std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short

@@ -454,6 +454,21 @@ TEST(Compress, DefaultBlockSizeFollowsWhatIsKnownOfTheInputsLength) {
   EXPECT_EQ(member_input_sizes(check_round_trip(data, opts(8, 2, 0))), (std::vector<uint32_t>{2 * MiB, 2 * MiB, 1000}));
 }
 
+TEST(Compress, AStreamThatFitsInOneBlockIsCutAsAFileOfItsLength) {
+  // A pipe's length is known once its input ends in the first block: a block of libdeflate
+  // 10 is then members of 512 KiB as in a file (Pipeline::cut), the same bytes.
+  const Bytes data = test::make_uniform_data(1500000, 5, 10);
+  const Bytes reference = test::compress(data, opts(9, 1, 0));
+  ASSERT_GT(test::zlib_gunzip(reference)->members, 1u) << "the test data no longer takes libdeflate 10";
+  for (unsigned t : {1u, 3u}) {
+    SCOPED_TRACE(t);
+    UnknownLengthInput in(data);
+    MemoryOutput out;
+    compress_gzip(in, out, opts(9, t, 0));
+    EXPECT_TRUE(out.data == reference);
+  }
+}
+
 TEST(Compress, HeaderFieldsAreWritten) {
   CompressOptions o = opts(9, 2);
   o.header.has_name = true;
