@@ -93,11 +93,11 @@ struct Job {
   bool last = false;   // no block follows (a worker's short read, or the serial reader's end)
   BlockChoice choice;  // what its sample chose (LookaheadQueue: the job was looked at)
   // A slow block is cut into `pieces` of equal length (the last takes the rest), which
-  // workers compress at once (`pieces_for`): gzip members of their own, or, where
+  // workers compress at once (Pipeline::cut): gzip members of their own, or, where
   // `chained`, pieces of one member (zlib primed with the bytes before each piece).
   unsigned pieces = 1;
   bool chained = false;
-  bool indexed = true;                  // each member's header holds its size (compress_member)
+  bool indexed = true;                  // each member's header holds its size (start_member)
   std::atomic<unsigned> unfinished{0};  // pieces still to compress
   ByteBuffer out[kMaxPieces];           // each piece's output, emitted in order
   uint32_t piece_crc[kMaxPieces] = {};  // of each piece's bytes
