@@ -26,15 +26,14 @@ constexpr size_t kSampleSize = 64 * 1024;
 
 // The first blocks of every input are compressed carefully: a candidate must be 0.5% under
 // zlib's size on the sample, ISA-L is not tried, a mix always takes its stronger level, and
-// where nothing qualifies the plan's fallback (if its sample is 0.5% under) or zlib
-// serves. A sample misjudges single blocks by up to 3% (ISA-L on binaries, a margin's worth
-// of libdeflate 7 on source code, a mix's weak half on FASTQ), which only many blocks
-// average out; an input of a few blocks came out up to 1.032x pigz
-// (bench/size_windows.sh, 4 MB windows; docs/design.md, "The first blocks of an input").
-// After the first 4 blocks one misjudged block weighs at most a fifth of the output, and the
-// careful blocks' own margin offsets it: windows of 5 and 7 blocks came out at most 1.0017x
-// pigz with 4 careful blocks. 8 cost 5-12% more time on large inputs where the careful
-// blocks fall to zlib or to libdeflate 10 (docs/design.md, "The first blocks of an input").
+// where nothing qualifies the later blocks' rule serves (the strongest candidate within 2%,
+// but at level 1), else the plan's fallback (if its sample is 0.5% under), else zlib. A sample misjudges single blocks
+// by up to 3% (ISA-L on binaries, a margin's worth of libdeflate 7 on source code, a mix's weak half on FASTQ), which
+// only many blocks average out; an input of a few blocks came out up to 1.032x pigz (bench/size_windows.sh, 4 MB
+// windows; docs/design.md, "The first blocks of an input"). After the first 4 blocks one misjudged block weighs at most
+// a fifth of the output, and the careful blocks' own margin offsets it: windows of 5 and 7 blocks came out at
+// most 1.0017x pigz with 4 careful blocks. 8 cost 5-12% more time on large inputs where the careful blocks fell to zlib
+// or to libdeflate 10 (docs/design.md, "The first blocks of an input").
 constexpr uint64_t kCarefulBlocks = 4;
 constexpr double kCarefulMargin = -0.005;
 
@@ -173,11 +172,12 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // pigz -6. Then the plan's fallback, a stronger libdeflate level, serves if its sample
     // meets the limit (level 1: libdeflate 2, where libdeflate 1 is up to 15% over zlib 1
     // on a third of binaries.tar's blocks), else zlib.
-    // So does a careful block of a large input (plan.h's large_input), where the first
-    // blocks weigh little, but at level 1, whose fallback (libdeflate 2) is the careful
-    // choice: libdeflate 1 instead made block 0 of binaries.tar 5.4% larger.
-    const bool lenient = !careful || (plan_.large_input && !plan_.fallback);
-    if (lenient && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
+    // So does a careful block, but at level 1, whose fallback (libdeflate 2) is the careful
+    // choice there: libdeflate 1 instead made block 0 of binaries.tar 5.4% larger. Careful
+    // blocks of levels 2-9 took zlib here, for output that was larger on every window of
+    // the corpus where they differed, and 2.3x slower on FASTQ at level 6 (docs/design.md,
+    // "Careful blocks need not fall to zlib").
+    if ((!careful || !plan_.fallback) && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
       return use(plan_.candidates.back());
     if (plan_.fallback) {
       const Codec fallback{Codec::Library::libdeflate, plan_.fallback};

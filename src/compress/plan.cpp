@@ -84,14 +84,6 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   // costs a little size that larger inputs, with blocks enough, need not pay.
   constexpr uint64_t kFewBlocksInput = uint64_t(64) << 20;
   p.cut_blocks = p.sample && !block_size && input_size && *input_size < kFewBlocksInput;
-  // The careful first blocks (block_compressor.cpp) keep a small input's size near pigz's,
-  // where one block is much of the output. Where no candidate is 0.5% under zlib on such a
-  // block's sample, zlib served; in an input of 64 MiB or more those blocks are 8 MiB of
-  // 64 and more, and take the later blocks' rule (the strongest candidate within 2%):
-  // reads.fastq -6 spent 0.85 s of its 8 s at -p 1 in its four careful blocks of zlib 6
-  // (9.8 MB/s), where libdeflate 7 runs at 22 MB/s (docs/design.md, "The first blocks of an
-  // input").
-  p.large_input = input_size && *input_size >= kFewBlocksInput;
   return p;
 }
 

@@ -38,7 +38,6 @@ struct CompressionPlan {
   int fallback = 0;               // libdeflate level tried before zlib where none qualifies (0: none)
   bool shared_sample = false;     // groups of blocks share one sample's decision (block_compressor.cpp)
   bool cut_blocks = false;        // a small input: its blocks of libdeflate 10 are cut into members
-  bool large_input = false;       // known to be 64 MiB or more: careful blocks need not fall to zlib
   size_t block_size;
 };
 
