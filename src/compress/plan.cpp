@@ -77,7 +77,7 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
     p.block_size = kLargeBlock;
   if (level == 12 && !block_size) p.block_size = size_t(8) << 20;
   // An input of a few blocks has too few of them for the threads: one block of zlib 6 or
-  // libdeflate 10 (the careful first blocks of FASTQ and source code take them) on one
+  // libdeflate 10 (the careful first blocks of FASTQ and source code took them) on one
   // thread was most of the time (2 MB of FASTQ, -p 16 on 16 cores: 225 ms at -6, pigz 22
   // ms). zlib's blocks are cut into chained pieces in any input; under 32 default blocks
   // those of libdeflate 10 are cut into members too (compress.cpp, Pipeline::cut), which
