@@ -26,14 +26,16 @@ constexpr size_t kSampleSize = 64 * 1024;
 
 // The first blocks of every input are compressed carefully: a candidate must be 0.5% under
 // zlib's size on the sample, ISA-L is not tried, a mix always takes its stronger level, and
-// where nothing qualifies the later blocks' rule serves (the strongest candidate within 2%,
-// but at level 1), else the plan's fallback (if its sample is 0.5% under), else zlib. A sample misjudges single blocks
-// by up to 3% (ISA-L on binaries, a margin's worth of libdeflate 7 on source code, a mix's weak half on FASTQ), which
-// only many blocks average out; an input of a few blocks came out up to 1.032x pigz (bench/size_windows.sh, 4 MB
-// windows; docs/design.md, "The first blocks of an input"). After the first 4 blocks one misjudged block weighs at most
-// a fifth of the output, and the careful blocks' own margin offsets it: windows of 5 and 7 blocks came out at
-// most 1.0017x pigz with 4 careful blocks. 8 cost 5-12% more time on large inputs where the careful blocks fell to zlib
-// or to libdeflate 10 (docs/design.md, "The first blocks of an input").
+// where nothing qualifies the later blocks' rule serves (the strongest candidate within
+// 2%, but at level 1), else the plan's fallback (if its sample is 0.5% under), else zlib.
+// A sample misjudges single blocks by up to 3% (ISA-L on binaries, a margin's worth of
+// libdeflate 7 on source code, a mix's weak half on FASTQ), which only many blocks average
+// out; an input of a few blocks came out up to 1.032x pigz (bench/size_windows.sh, 4 MB
+// windows; docs/design.md, "The first blocks of an input"). After the first 4 blocks one
+// misjudged block weighs at most a fifth of the output, and the careful blocks' own margin
+// offsets it: windows of 5 and 7 blocks came out at most 1.0017x pigz with 4 careful
+// blocks. 8 cost 5-12% more time on large inputs where the careful blocks fell to zlib or
+// to libdeflate 10 (docs/design.md, "The first blocks of an input").
 constexpr uint64_t kCarefulBlocks = 4;
 constexpr double kCarefulMargin = -0.005;
 
