@@ -186,9 +186,7 @@ class Pipeline {
       first->last = true;
       small_input_ = true;
       auto compressor = make_block_compressor(plan_);
-      first->choice = compressor->choose(first->in.get(), first->len, 0);
-      const unsigned cost = effort(first->choice, plan_);
-      cut(*first, cost);
+      const unsigned cost = look_at(*compressor, *first);
       // One member with nothing after it goes without its size (start_member); the
       // members of a cut block keep theirs.
       first->indexed = first->pieces > 1 && !first->chained;
@@ -198,7 +196,7 @@ class Pipeline {
         emit(*first);
         return result_;
       }
-      for (unsigned i = 0; i < first->pieces; ++i) todo_.add(Part{first, i}, cost, i);
+      add_pieces(*first, cost, 0);
       todo_.close();
       run_threads(std::min(opts_.threads, first->pieces), [] {});
       return result_;
@@ -383,10 +381,8 @@ class Pipeline {
           todo_.dropped();
           continue;
         }
-        job->choice = compressor->choose(job->in.get(), job->len, job->seq);
-        const unsigned cost = effort(job->choice, plan_);
-        cut(*job, cost);
-        for (unsigned i = 1; i < job->pieces; ++i) todo_.add(Part{job, i}, cost, kMaxPieces * job->seq + i);
+        const unsigned cost = look_at(*compressor, *job);
+        add_pieces(*job, cost, 1);
         if (stats_.on()) job->sample_ms = BlockStats::ms_since(start);
         auto now = todo_.looked_at(part, cost, kMaxPieces * job->seq, cost >= kUrgentEffort);
         if (!now) continue;
@@ -402,6 +398,20 @@ class Pipeline {
         done_.put(job->seq, job);
       }
     }
+  }
+
+  // Chooses the block's codec (from its sample) and cuts it; returns its cost (`effort`).
+  unsigned look_at(BlockCompressor& compressor, Job& job) const {
+    job.choice = compressor.choose(job.in.get(), job.len, job.seq);
+    const unsigned cost = effort(job.choice, plan_);
+    cut(job, cost);
+    return cost;
+  }
+
+  // Hands pieces `from` and on of `job` to the workers, each behind the pieces of earlier
+  // blocks and before the later ones of its own among equal costs.
+  void add_pieces(Job& job, unsigned cost, unsigned from) {
+    for (unsigned i = from; i < job.pieces; ++i) todo_.add(Part{&job, i}, cost, kMaxPieces * job.seq + i);
   }
 
   // Cuts a slow block into pieces that workers compress at once, by its choice alone, so

@@ -255,11 +255,13 @@ TEST(Compress, DearBlocksAreSplitTheSameWayForEveryThreadCount) {
   EXPECT_TRUE(test::compress(data, opts(9, 3, kBlock)) == reference);
 }
 
-// What the first block of `data` takes at `level` with the default plan for its size.
-BlockChoice first_block_choice(const Bytes& data, int level) {
-  const CompressionPlan plan = plan_compression(level, 0, data.size());
+// What the first block of `data` takes at `level` with the default plan for an input of
+// `input_size` bytes (nothing: a stream of unknown length).
+BlockChoice first_block_choice(const Bytes& data, int level, std::optional<uint64_t> input_size) {
+  const CompressionPlan plan = plan_compression(level, 0, input_size);
   return make_block_compressor(plan)->choose(data.data(), std::min(data.size(), plan.block_size), 0);
 }
+BlockChoice first_block_choice(const Bytes& data, int level) { return first_block_choice(data, level, data.size()); }
 
 // A careful first block where no candidate is 0.5% under zlib's size on the sample takes
 // the later blocks' rule, the strongest candidate where it is within 2%, in an input of any
@@ -270,8 +272,7 @@ TEST(Compress, ACarefulBlockNeedNotFallToZlib) {
   for (std::optional<uint64_t> input_size :
        {std::optional<uint64_t>(block.size()), std::optional<uint64_t>(64 << 20), std::optional<uint64_t>()}) {
     SCOPED_TRACE(input_size ? std::to_string(*input_size) : "a stream");
-    const CompressionPlan plan = plan_compression(6, 0, input_size);
-    const BlockChoice choice = make_block_compressor(plan)->choose(block.data(), block.size(), 0);
+    const BlockChoice choice = first_block_choice(block, 6, input_size);
     EXPECT_FALSE(choice.zlib);
     EXPECT_EQ(choice.codec.level, 7);
   }
