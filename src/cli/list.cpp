@@ -70,6 +70,7 @@ HeaderCheck check_first_header(const uint8_t* data, size_t len, bool at_end) {
       break;
   }
   HeaderStatus s = parse_gzip_header(data, len, c.header, c.length);
+  if (len < 2) s = HeaderStatus::need_more;  // gzip reads both magic bytes before it checks them
   if (s == HeaderStatus::ok) {
     c.state = HeaderCheck::State::ok;
   } else if (s == HeaderStatus::need_more && !at_end) {

@@ -96,6 +96,7 @@ gz_dir() { dir; gzip -r d; }
 names() { one; for s in .tgz .z -gz .Z .taz _z -z; do gzip -c f >"f$s"; done; }
 unknown() { one; gzip -c f >f.foo; }
 notgz() { one; cp f f.gz; }
+short() { printf x >x.gz; printf '\x1f' >m.gz; printf xy >xy.gz; : >e.gz; }  # less than a magic
 empty() { : >e; touch -d @$T e; }
 empty_gz() { empty; gzip -k e; }
 multi() { gen_text 3000 a; gen_text 4000 b 2; cat a b >ab; gzip -c a >m.gz; gzip -c b >>m.gz; rm a b; }
@@ -295,6 +296,13 @@ diff_gzip gz -tv f.gz
 diff_gzip gz_two -tv f.gz g.gz
 diff_gzip notgz -t f.gz
 diff_gzip notgz -tv f.gz
+for f in x.gz m.gz xy.gz e.gz; do  # one a run: gzip ends its run at the end of data
+  diff_gzip short -t $f
+  diff_gzip short -d $f
+  diff_gzip short -l $f
+done
+IN=x.gz diff_gzip short -d
+IN=m.gz diff_gzip short -t
 IN=f.gz diff_gzip gz -t
 IN=f.gz diff_gzip gz -tv
 diff_gzip empty_gz -t e.gz

@@ -219,6 +219,24 @@ TEST(Decompress, NotGzip) {
   expect_data_error({0x1f, 0x8b, 8, 0x20, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "reserved flag");
 }
 
+// gzip reads two bytes before it checks the magic, so an input shorter than that ends
+// too early whatever its byte; from two bytes on, a wrong magic is "not in gzip format".
+TEST(Decompress, AnInputOfLessThanTwoBytesEndsTooEarly) {
+  auto message = [](const Bytes& gz) {
+    try {
+      dec(gz, nullptr, 1);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message({}), "unexpected end of file");
+  EXPECT_EQ(message({'x'}), "unexpected end of file");
+  EXPECT_EQ(message({0x1f}), "unexpected end of file");
+  EXPECT_EQ(message({'x', 'y'}), "not in gzip format");
+  EXPECT_EQ(message({0x1f, 0x8b}), "unexpected end of file");
+}
+
 TEST(Decompress, PassThrough) {
   DecompressOptions o;
   o.pass_through = true;
