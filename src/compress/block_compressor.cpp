@@ -125,12 +125,17 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   }
 
  private:
-  static BlockDecision use(Codec codec) { return {BlockDecision::Kind::codec, codec}; }
+  // `size`: the codec's output on the sample, where it was compared with zlib's.
+  static BlockDecision use(Codec codec, double size = 0, double zlib_size = 0) {
+    BlockDecision d{BlockDecision::Kind::codec, codec};
+    if (size > 0 && size < zlib_size) d.room = 1.0 - size / zlib_size;
+    return d;
+  }
 
   BlockChoice resolve(const BlockDecision& d, uint64_t seq) const {
     switch (d.kind) {
       case BlockDecision::Kind::codec:
-        return {false, d.codec};
+        return {false, d.codec, d.room};
       case BlockDecision::Kind::mix:
         return {false, takes_stronger_level(seq, d.weak_size, d.strong_size, d.zlib_size) ? d.codec : d.weak};
       default:
@@ -161,7 +166,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       const double size = static_cast<double>(trial_.size());
       if (!isal && weak == plan_.candidates.size()) weak = k, weak_size = size;
       if (size > (isal ? zlib_size : limit)) continue;
-      if (careful || isal || k == weak || size >= weak_size) return use(codec);
+      if (careful || isal || k == weak || size >= weak_size) return use(codec, size, zlib_size);
       return {BlockDecision::Kind::mix, codec, plan_.candidates[weak], weak_size, size, zlib_size};
     }
     // No candidate met zlib's size on the sample. A block that is not careful takes the
@@ -180,12 +185,13 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     // the corpus where they differed, and 2.3x slower on FASTQ at level 6 (docs/design.md,
     // "Careful blocks need not fall to zlib").
     if ((!careful || !plan_.fallback) && static_cast<double>(trial_.size()) <= zlib_size * 1.02)
-      return use(plan_.candidates.back());
+      return use(plan_.candidates.back(), static_cast<double>(trial_.size()), zlib_size);
     if (plan_.fallback) {
       const Codec fallback{Codec::Library::libdeflate, plan_.fallback};
       trial_.clear();
       compress_with(fallback, sample, kSampleSize, trial_);
-      if (static_cast<double>(trial_.size()) <= limit) return use(fallback);
+      if (static_cast<double>(trial_.size()) <= limit)
+        return use(fallback, static_cast<double>(trial_.size()), zlib_size);
     }
     return {BlockDecision::Kind::zlib};
   }

@@ -172,6 +172,10 @@ class Pipeline {
       jobs_.push_back(std::make_unique<Job>());
       free_.push(jobs_.back().get());
     }
+    if (plan_.cut_blocks && input_size) {
+      const uint64_t blocks = std::max<uint64_t>(1, (*input_size + plan_.block_size - 1) / plan_.block_size);
+      cheap_pieces_ = unsigned((kMaxPieces + blocks - 1) / blocks);
+    }
   }
 
   // The first block is read here. An input that fits in it (or an empty one) is
@@ -185,6 +189,7 @@ class Pipeline {
     if (first->len < plan_.block_size) {
       first->last = true;
       small_input_ = true;
+      cheap_pieces_ = kMaxPieces;
       auto compressor = make_block_compressor(plan_);
       const unsigned cost = look_at(*compressor, *first);
       // One member with nothing after it goes without its size (start_member); the
@@ -422,22 +427,42 @@ class Pipeline {
   //    members of source code came out up to 1.011x pigz;
   //  - in a small input (`small_input_`), a block of libdeflate 10 into members of
   //    512 KiB: its output is 2-4% under zlib 9's, room for the dictionaries lost;
+  //  - in a small input, a block of any other codec whose sample came well under zlib's
+  //    (`room`) into members of at least 256 KiB, as many as half that room pays for
+  //    (`affordable_cuts`) and the input needs to give its threads kMaxPieces pieces;
   //  - elsewhere a full block of levels 8-9 (4 MiB) of libdeflate 10 into two members: one
   //    such block took 0.4-0.6 s on one core, most of `rigz -9 -p 16` of linux-src.tar (its
   //    careful first blocks take it), and two workers halve that; the dictionary lost at
   //    the cut costs 0.1-0.2% of the block ("Costliest first").
   void cut(Job& job, unsigned cost) const {
-    constexpr size_t kSplitBlock = size_t(4) << 20, kZlibPiece = 256 << 10, kDearMember = 512 << 10;
+    constexpr size_t kSplitBlock = size_t(4) << 20, kZlibPiece = 256 << 10, kDearMember = 512 << 10,
+                     kCheapMember = 256 << 10;
     auto count = [&](size_t piece) { return unsigned(std::clamp<size_t>(job.len / piece, 1, kMaxPieces)); };
     job.pieces = 1;
     if (job.choice.zlib)
       job.pieces = count(kZlibPiece);
     else if (small_input_ && cost >= kUrgentEffort)
       job.pieces = count(kDearMember);
+    else if (small_input_)
+      job.pieces = std::min({count(kCheapMember), cheap_pieces_, affordable_cuts(job) + 1});
     else if (plan_.costliest_first && cost >= kUrgentEffort && job.len >= kSplitBlock)
       job.pieces = 2;
     job.chained = job.pieces > 1 && job.choice.zlib;
     job.unfinished = job.pieces;
+  }
+
+  // How many cuts into independent members a block can pay for with half its `room`. A
+  // member starts without the 32 KiB of history before it, which made those bytes about a
+  // third larger compressed: one cut cost 0.31-0.52% of a 2 MB block of access.log at
+  // libdeflate 1-7, 0.1-0.2% of source code, 0.01-0.1% of FASTQ and binaries (split(1) and
+  // libdeflate-gzip, docs/design.md "Pieces of slow blocks"). Taken as 0.4 x 32 KiB of the
+  // block's input, the logs' worst. And the sample flatters libdeflate against pigz by up
+  // to 1.3% (logs at level 6), so that much of the room is not there: a block spends
+  // half of what is left.
+  static unsigned affordable_cuts(const Job& job) {
+    constexpr double kCutCost = 0.4 * 32768, kSampleBias = 0.015;
+    const double room = job.choice.room - kSampleBias;
+    return room <= 0 ? 0 : unsigned(std::min(double(kMaxPieces), room * double(job.len) / (2 * kCutCost)));
   }
 
   // Piece `i` of `job`: a whole gzip member, or, in a chained job, the header and first
@@ -549,6 +574,9 @@ class Pipeline {
   // plan.h's cut_blocks, or an input that turned out to fit in its first block: a pipe's
   // is then cut as a file of its length is, and gives the same bytes.
   bool small_input_ = plan_.cut_blocks;
+  // In a small input, the most members a block of a cheap codec may be cut into: enough
+  // for the input to give kMaxPieces of them (Pipeline::cut).
+  unsigned cheap_pieces_ = 1;
   OutputStream& out_;
   InputStream* in_ = nullptr;
   std::atomic<uint64_t> end_seq_{UINT64_MAX};  // the lowest block number found short

@@ -80,8 +80,9 @@ CompressionPlan plan_compression(int level, size_t block_size, std::optional<uin
   // libdeflate 10 (the careful first blocks of FASTQ and source code took them) on one
   // thread was most of the time (2 MB of FASTQ, -p 16 on 16 cores: 225 ms at -6, pigz 22
   // ms). zlib's blocks are cut into chained pieces in any input; under 32 default blocks
-  // those of libdeflate 10 are cut into members too (compress.cpp, Pipeline::cut), which
-  // costs a little size that larger inputs, with blocks enough, need not pay.
+  // those of libdeflate 10, and those whose sample has room to spare, are cut into members
+  // too (compress.cpp, Pipeline::cut), which costs a little size that larger inputs, with
+  // blocks enough, need not pay.
   constexpr uint64_t kFewBlocksInput = uint64_t(64) << 20;
   p.cut_blocks = p.sample && !block_size && input_size && *input_size < kFewBlocksInput;
   return p;

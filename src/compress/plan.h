@@ -37,7 +37,7 @@ struct CompressionPlan {
   bool costliest_first = false;   // blocks are sampled ahead and the dearest compressed first
   int fallback = 0;               // libdeflate level tried before zlib where none qualifies (0: none)
   bool shared_sample = false;     // groups of blocks share one sample's decision (block_compressor.cpp)
-  bool cut_blocks = false;        // a small input: its blocks of libdeflate 10 are cut into members
+  bool cut_blocks = false;        // a small input: its blocks of libdeflate 10, or with room, are cut into members
   size_t block_size;
 };
 

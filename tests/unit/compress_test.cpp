@@ -325,6 +325,36 @@ TEST(Compress, SlowBlocksOfSmallInputsArePiecesThatThreadsShare) {
   }
 }
 
+// In a small input, a block of a cheap codec whose sample came well under zlib's is cut into
+// independent members, as many as half its room (less the sample's bias) pays for, so that
+// threads share a file of one block: log lines at level 1 (libdeflate 1, 5-10% under zlib
+// 1). A block with less room than the bias (a soup of a few words) stays whole. The output
+// is the same for every thread count, and still under zlib's size.
+TEST(Compress, BlocksWithRoomToSpareInSmallInputsAreCutIntoMembers) {
+  const Bytes logs = test::make_log_data(2000000, 8), words = test::make_data(2000000, 8, 0);
+  const BlockChoice roomy = first_block_choice(logs, 1), tight = first_block_choice(words, 1);
+  ASSERT_TRUE(!roomy.zlib && roomy.room > 0.05) << "the log lines no longer have room: " << roomy.room;
+  ASSERT_TRUE(!tight.zlib && tight.room < 0.015) << "the words have room: " << tight.room;
+  for (const Bytes* data : {&logs, &words}) {
+    CompressOptions o = opts(1, 1, 0);
+    SCOPED_TRACE(data == &logs ? "log lines" : "words");
+    const Bytes reference = check_round_trip(*data, o);
+    const auto z = test::zlib_gunzip(reference);
+    ASSERT_TRUE(z.has_value());
+    if (data == &logs) {
+      EXPECT_GT(z->members, 2u);
+      EXPECT_LT(reference.size(), test::zlib_gzip(*data, 1).size());
+    } else {
+      EXPECT_EQ(z->members, 1u);
+    }
+    for (unsigned t : {2u, 4u}) {
+      o.threads = t;
+      SCOPED_TRACE(describe(data->size(), o));
+      EXPECT_TRUE(test::compress(*data, o) == reference);
+    }
+  }
+}
+
 // A group whose first block is random (its decision: ISA-L 1, which stores) and whose
 // other blocks are text: they must not take that decision, or they come out 10-30%
 // larger than zlib's (their fingerprint differs, so they sample themselves).

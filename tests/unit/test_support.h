@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
@@ -61,6 +62,32 @@ inline Bytes make_uniform_data(size_t size, unsigned seed, unsigned random_pct) 
       for (size_t i = at; i < at + n && out.size() < size; ++i) out.push_back(words[i]);
     }
   }
+  return out;
+}
+
+// Lines like a web server's access log: addresses, times, paths and sizes drawn from
+// small sets, so that much of each line repeats earlier ones at varying distances.
+inline Bytes make_log_data(size_t size, unsigned seed) {
+  static const char* const kPaths[] = {
+      "/",      "/index.html",     "/favicon.ico", "/api/v1/items", "/static/app.js", "/static/style.css",
+      "/login", "/images/logo.png"};
+  static const char* const kAgents[] = {"curl/7.88.1", "Mozilla/5.0 (X11; Linux x86_64)", "Wget/1.21.3",
+                                        "python-requests/2.28.1"};
+  std::mt19937_64 rng(seed);
+  Bytes out;
+  out.reserve(size + 256);
+  unsigned second = 0;
+  char line[256];
+  while (out.size() < size) {
+    second += static_cast<unsigned>(rng() % 3);
+    const int n = std::snprintf(
+        line, sizeof line, "10.%u.%u.%u - - [28/Nov/2026:%02u:%02u:%02u +0000] \"%s %s HTTP/1.1\" %u %u \"-\" \"%s\"\n",
+        unsigned(rng() % 4), unsigned(rng() % 16), unsigned(rng() % 256), second / 3600 % 24, second / 60 % 60,
+        second % 60, rng() % 5 ? "GET" : "POST", kPaths[rng() % 8], rng() % 10 ? 200u : 404u, unsigned(rng() % 50000),
+        kAgents[rng() % 4]);
+    out.insert(out.end(), line, line + n);
+  }
+  out.resize(size);
   return out;
 }
 
