@@ -39,6 +39,14 @@ constexpr size_t kSampleSize = 64 * 1024;
 constexpr uint64_t kCarefulBlocks = 4;
 constexpr double kCarefulMargin = -0.005;
 
+// The members of a careful block cut in a small input mix two levels as blocks do only
+// where the stronger level's sample is this far under zlib's. On FASTQ at levels 7-9
+// libdeflate 10 is 5.4-5.9% under, and windows of 2-8 MB mixing its members with libdeflate
+// 7's came out at most 0.9994x pigz; on source code it is 2.4-2.9% under, and such a mix
+// made a 4 MB window of linux-src.tar 1.0054x pigz -9 (the sample flatters libdeflate 7
+// there). docs/design.md, "Pieces of slow blocks".
+constexpr double kMemberMixRoom = 0.04;
+
 // Past the careful blocks and the next four, a group of four blocks shares the decision
 // of its first one's sample: the sample (zlib at the requested level on 64 KiB, then each
 // candidate until one qualifies) was up to 5-13% of the work at levels 3-5 (no sample
@@ -135,9 +143,12 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   BlockChoice resolve(const BlockDecision& d, uint64_t seq) const {
     switch (d.kind) {
       case BlockDecision::Kind::codec:
+        // Member 0 takes the stronger level even where the weaker met the mix's target
+        // (a share of 0 or less) but not a careful block's margin.
+        if (d.weak_size > 0) return {false, d.codec, d.room, d.weak, std::max(strong_share(d), 1e-9)};
         return {false, d.codec, d.room};
       case BlockDecision::Kind::mix:
-        return {false, takes_stronger_level(seq, d.weak_size, d.strong_size, d.zlib_size) ? d.codec : d.weak};
+        return {false, takes_share(seq, strong_share(d)) ? d.codec : d.weak};
       default:
         return {true, {}};
     }
@@ -153,7 +164,7 @@ class AdaptiveBlockCompressor : public BlockCompressor {
     if (trial_zlib_.size() >= kSampleSize) return use({Codec::Library::isal, 1});
     const double zlib_size = static_cast<double>(trial_zlib_.size());
     const bool careful = seq < kCarefulBlocks;
-    // ISA-L must match zlib with no margin and is never part of a mix (takes_stronger_level).
+    // ISA-L must match zlib with no margin and is never part of a mix (strong_share).
     const double limit = zlib_size * (1.0 + (careful ? kCarefulMargin : plan_.margin));
     size_t weak = plan_.candidates.size();  // the cheapest libdeflate level: a mix's weak half
     double weak_size = 0;
@@ -166,8 +177,17 @@ class AdaptiveBlockCompressor : public BlockCompressor {
       const double size = static_cast<double>(trial_.size());
       if (!isal && weak == plan_.candidates.size()) weak = k, weak_size = size;
       if (size > (isal ? zlib_size : limit)) continue;
-      if (careful || isal || k == weak || size >= weak_size) return use(codec, size, zlib_size);
-      return {BlockDecision::Kind::mix, codec, plan_.candidates[weak], weak_size, size, zlib_size};
+      if (isal || k == weak || size >= weak_size) return use(codec, size, zlib_size);
+      BlockDecision mix{BlockDecision::Kind::mix, codec, plan_.candidates[weak], weak_size, size, zlib_size};
+      if (!careful) return mix;
+      // A careful block takes the stronger level whole; only its members may mix
+      // (BlockChoice::weak), where that level has room enough to pay for the weaker's
+      // share (kMemberMixRoom).
+      const BlockDecision strong = use(codec, size, zlib_size);
+      if (strong.room < kMemberMixRoom) return strong;
+      mix.kind = BlockDecision::Kind::codec;
+      mix.room = strong.room;
+      return mix;
     }
     // No candidate met zlib's size on the sample. A block that is not careful takes the
     // strongest candidate where it was within 2% of zlib: on whole blocks that is smaller
@@ -210,21 +230,17 @@ class AdaptiveBlockCompressor : public BlockCompressor {
   // that the sample sizes average the target, zlib's size plus `mix_margin`. (FASTQ at
   // level 9: libdeflate 7 is +1.2%, 10 is -4.7%, so about one block in five takes 10,
   // at twice the speed of 10 alone.) Which blocks take it must not depend on timing,
-  // so that the output is the same for every thread count: block `seq` does when the
-  // fractional part of seq * golden ratio, a sequence that spreads evenly over [0, 1),
-  // is below x. Block 0 always does, so a small input errs on the small side.
+  // so that the output is the same for every thread count (`takes_share`); block 0
+  // does wherever the weaker level misses the target, so a small input errs on the small
+  // side.
   // ISA-L is never the weak half of a mix, nor taken with a margin: its size against
   // zlib's varies from block to block more than the sample shows (binaries), and the
   // mix's target, zlib's size on independent blocks, is up to 1% above pigz's on logs at
   // level 2; mixed with libdeflate 1 there, it came out 1.0066x pigz -2 on access.log.
-  // `stronger` is under `cheapest` (decide() takes the stronger level outright otherwise).
-  bool takes_stronger_level(uint64_t seq, double cheapest, double stronger, double zlib_size) const {
-    const double target = zlib_size * (1.0 + plan_.mix_margin);
-    const double x = (cheapest - target) / (cheapest - stronger);
-    // seq * 2^64 / golden ratio, modulo 2^64: the fractional part in 64-bit fixed point.
-    const uint64_t fixed = seq * 0x9E3779B97F4A7C15ull;
-    const double phase = static_cast<double>(fixed) * 0x1p-64;
-    return phase < x;
+  // The stronger level's size is under the cheapest's (decide() takes it outright otherwise).
+  double strong_share(const BlockDecision& mix) const {
+    const double target = mix.zlib_size * (1.0 + plan_.mix_margin);
+    return (mix.weak_size - target) / (mix.weak_size - mix.strong_size);
   }
 
   // Appends a complete raw deflate stream of `data` to `out`.
@@ -318,6 +334,12 @@ class AdaptiveBlockCompressor : public BlockCompressor {
 };
 
 }  // namespace
+
+bool takes_share(uint64_t index, double share) {
+  // index * 2^64 / golden ratio, modulo 2^64: the fractional part in 64-bit fixed point.
+  const uint64_t fixed = index * 0x9E3779B97F4A7C15ull;
+  return static_cast<double>(fixed) * 0x1p-64 < share;
+}
 
 unsigned effort(const BlockChoice& choice, const CompressionPlan& plan) {
   if (choice.zlib) return static_cast<unsigned>(plan.zlib_level) + 2;

@@ -21,7 +21,18 @@ struct BlockChoice {
   // (0.03: 3% smaller); 0 where it did not or is not known. What a block may spend on
   // being cut into members (compress.cpp, Pipeline::cut).
   double room = 0;
+  // A careful block whose sample a mix of two levels would meet takes the stronger, `codec`,
+  // whole; where a small input's block is cut into members, a share of them does and the
+  // rest take `weak` (`takes_share`), as the blocks of a mix do.
+  Codec weak{};
+  double strong_share = 1;
 };
+
+// Whether number `index` of a sequence (a block, a member of one) is among the `share`
+// (0 to 1) of them that take a mix's stronger level: the fractional part of index x the
+// golden ratio, which spreads evenly over [0, 1), is below `share`. Number 0 is whenever
+// `share` is above 0.
+bool takes_share(uint64_t index, double share);
 
 // What a block of that choice costs to compress, relative to the others of an input:
 // the codec's level, zlib two above its own (zlib 9 is slower than libdeflate 10 on

@@ -476,13 +476,25 @@ class Pipeline {
     const bool first_member = job.seq == 0 && i == 0;
     if (!job.chained) {
       const MemberHeader h = start_member(out, first_member, job.indexed);
-      compressor.compress(data, len, job.choice, out);
+      compressor.compress(data, len, member_choice(job, i), out);
       end_member(out, h, job.piece_crc[i], len);
       return;
     }
     if (i == 0) job.header = start_member(out, first_member, job.indexed);
     constexpr size_t kWindow = 32768;  // deflate's: what a piece's matches may reach back
     compressor.compress_piece(data, len, std::min(kWindow, job.piece_from(i)), i + 1 == job.pieces, out);
+  }
+
+  // The codec of member `i` of `job`: a careful block's mix (BlockChoice::weak) is taken
+  // whole, but a small input's block cut into members mixes them as a mix mixes blocks.
+  // FASTQ at level 9, where libdeflate 10 (4.3 MB/s there, as slow as zlib 9) is the only
+  // level 0.5% under zlib's sample and libdeflate 7 (about five times faster) 1.2% over:
+  // 2 MB took as long as pigz at `-p 1` with every member of 10 (docs/design.md, "Pieces
+  // of slow blocks").
+  BlockChoice member_choice(const Job& job, unsigned i) const {
+    BlockChoice c = job.choice;
+    if (small_input_ && job.pieces > 1 && c.strong_share < 1 && !takes_share(i, c.strong_share)) c.codec = c.weak;
+    return c;
   }
 
   // Once every piece is in: the block's CRC, and a chained member's trailer and size.

@@ -355,6 +355,42 @@ TEST(Compress, BlocksWithRoomToSpareInSmallInputsAreCutIntoMembers) {
   }
 }
 
+// A careful block that a mix of two levels would meet takes the stronger level whole; in a
+// small input, where it is cut into members and that level has room to spare, the members
+// mix the two as blocks do: FASTQ at level 9, libdeflate 10 and 7. Output the same for every
+// thread count, under zlib's size, and the members not all of one level.
+TEST(Compress, MembersOfACarefulBlockMixTwoLevels) {
+  const Bytes reads = test::make_fastq_data(2000000, 3);
+  const BlockChoice c = first_block_choice(reads, 9);
+  ASSERT_TRUE(!c.zlib && c.codec.level == 10 && c.weak.level == 7 && c.room >= 0.04 && c.strong_share < 1)
+      << "the reads no longer mix libdeflate 10 and 7 at level 9: " << c.codec.level << " " << c.weak.level << " "
+      << c.room << " " << c.strong_share;
+  EXPECT_TRUE(takes_share(0, c.strong_share));
+  CompressOptions o = opts(9, 1, 0);
+  const Bytes reference = check_round_trip(reads, o);
+  EXPECT_LT(reference.size(), test::zlib_gzip(reads, 9).size());
+  // Each member of libdeflate 7 alone, and of 10 alone: the mix lies between the two.
+  const CompressionPlan plan = plan_compression(9, 0, reads.size());
+  auto members_of = [&](int level) {
+    Bytes all;
+    const size_t pieces = reads.size() / (512 << 10), len = reads.size() / pieces;
+    for (size_t i = 0; i < pieces; ++i) {
+      const size_t from = i * len, n = i + 1 < pieces ? len : reads.size() - from;
+      ByteBuffer out;
+      make_block_compressor(plan)->compress(reads.data() + from, n, {false, {Codec::Library::libdeflate, level}}, out);
+      all.insert(all.end(), out.data(), out.data() + out.size());
+    }
+    return all.size();
+  };
+  const size_t strong = members_of(10), weak = members_of(7);
+  EXPECT_GT(reference.size(), strong + (weak - strong) / 8) << "every member took libdeflate 10";
+  EXPECT_LT(reference.size(), weak) << "no member took libdeflate 10";
+  for (unsigned t : {2u, 4u}) {
+    o.threads = t;
+    EXPECT_TRUE(test::compress(reads, o) == reference) << t << " threads";
+  }
+}
+
 // A group whose first block is random (its decision: ISA-L 1, which stores) and whose
 // other blocks are text: they must not take that decision, or they come out 10-30%
 // larger than zlib's (their fingerprint differs, so they sample themselves).

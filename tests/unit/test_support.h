@@ -91,6 +91,35 @@ inline Bytes make_log_data(size_t size, unsigned seed) {
   return out;
 }
 
+// Sequencer reads in FASTQ: a header of rising coordinates, 150 bases from random places
+// of a random genome (no repeats a read's length apart), "+", and a quality line of runs.
+inline Bytes make_fastq_data(size_t size, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::string genome(1 << 20, 'A');
+  for (char& b : genome) b = "ACGT"[rng() % 4];
+  Bytes out;
+  out.reserve(size + 512);
+  unsigned y = 1000;
+  char head[96];
+  while (out.size() < size) {
+    y += 1 + static_cast<unsigned>(rng() % 12);
+    const int n =
+        std::snprintf(head, sizeof head, "@SIM:1:FC1:1:1101:%u:%u 1:N:0:ATCACGAT\n", 1000 + unsigned(rng() % 30000), y);
+    out.insert(out.end(), head, head + n);
+    const size_t at = rng() % (genome.size() - 150);
+    out.insert(out.end(), genome.begin() + at, genome.begin() + at + 150);
+    for (const char c : {'\n', '+', '\n'}) out.push_back(static_cast<uint8_t>(c));
+    char q = 'J';
+    for (int i = 0; i < 150; ++i) {
+      if (rng() % 3 == 0) q = static_cast<char>('#' + rng() % 40);
+      out.push_back(static_cast<uint8_t>(q));
+    }
+    out.push_back('\n');
+  }
+  out.resize(size);
+  return out;
+}
+
 inline Bytes compress(const Bytes& in, const CompressOptions& opts, CompressResult* result = nullptr) {
   MemoryInput input(in.data(), in.size());
   MemoryOutput output;
