@@ -126,11 +126,11 @@ class BlockStats {
   static double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   }
-  void add(const Part& part, double sample_ms, double compress_ms, unsigned effort) {
+  void add(const Part& part, const BlockChoice& choice, double sample_ms, double compress_ms, unsigned effort) {
     const Job& j = *part.job;
     std::lock_guard lock(mutex_);
-    lines_.push_back({j.seq, part.index, sample_ms, compress_ms, effort, j.choice, j.piece_len(part.index),
-                      j.out[part.index].size()});
+    lines_.push_back(
+        {j.seq, part.index, sample_ms, compress_ms, effort, choice, j.piece_len(part.index), j.out[part.index].size()});
   }
   void print(int zlib_level) {
     std::sort(lines_.begin(), lines_.end(),
@@ -397,7 +397,8 @@ class Pipeline {
       }
       compress_part(*compressor, *job, part.index);
       if (stats_.on())
-        stats_.add(part, part.index ? 0 : job->sample_ms, BlockStats::ms_since(start), effort(job->choice, plan_));
+        stats_.add(part, member_choice(*job, part.index), part.index ? 0 : job->sample_ms, BlockStats::ms_since(start),
+                   effort(job->choice, plan_));
       if (--job->unfinished == 0) {
         finish(*job);
         done_.put(job->seq, job);
