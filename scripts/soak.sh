@@ -3,9 +3,9 @@
 #
 # Each case draws, from its own seed, an input (0..4 MiB, log-uniform so small sizes are
 # common, with random compressibility: text, runs, long repeats and random bytes mixed in
-# a random proportion) and options (level 1-9, -p 1-8, -b 32..1024 KiB, sometimes -i,
-# sometimes -R where rigz has it, sometimes a named file instead of a pipe). It then
-# checks that
+# a random proportion) and options (level 1-9, -p 1-8, -b 32..1024 KiB or the default,
+# sometimes -i, sometimes -R where rigz has it, sometimes a named file instead of a pipe).
+# It then checks that
 #   - gzip -dc (zlib) restores the input, and gzip -t accepts the file;
 #   - rigz -dc (with a random -p) restores the input;
 #   - sometimes: the output does not depend on the thread count (-p 1 gives the same bytes).
@@ -117,7 +117,10 @@ run_case() {
   local threads=$((1 + RANDOM % 8))
   local block=$((32 + RANDOM % 993))
   local dthreads=$((1 + RANDOM % 8))
-  local opts=(-"$level" -p "$threads" -b "$block")
+  local opts=(-"$level" -p "$threads")
+  # The default block size a third of the time: only there are the blocks of small inputs
+  # cut into pieces and members (docs/design.md, "Pieces of slow blocks").
+  [ $((RANDOM % 3)) -ne 0 ] && opts+=(-b "$block")
   [ $((RANDOM % 4)) -eq 0 ] && opts+=(-i)
   [ "$has_rsyncable" = 1 ] && [ $((RANDOM % 8)) -eq 0 ] && opts+=(-R)
   local file_mode=$((RANDOM % 8 == 0))
