@@ -22,7 +22,8 @@
 // to 3-4x each other's time, and one of the dearest among the last ones left the others
 // idle. The dearest (libdeflate 10) are two members, which two workers compress at once
 // (`cut`). Elsewhere todo_ is a FIFO, each block compressed right after its sample. In an
-// input of a few blocks, `cut` makes pieces of its slow blocks for the workers to share.
+// input of a few blocks, `cut` makes pieces of its slow blocks, and of those with room to
+// spare in size, for the workers to share.
 //
 // A fixed pool of Job buffers circulates reader -> workers -> writer -> reader, so memory
 // is bounded by the pool (2N+2 blocks; 4N+2 at levels 7-9; at most 384 MiB of blocks or
@@ -92,7 +93,7 @@ struct Job {
   size_t len = 0;      // block bytes
   bool last = false;   // no block follows (a worker's short read, or the serial reader's end)
   BlockChoice choice;  // what its sample chose (LookaheadQueue: the job was looked at)
-  // A slow block is cut into `pieces` of equal length (the last takes the rest), which
+  // A block may be cut into `pieces` of equal length (the last takes the rest), which
   // workers compress at once (Pipeline::cut): gzip members of their own, or, where
   // `chained`, pieces of one member (zlib primed with the bytes before each piece).
   unsigned pieces = 1;
@@ -420,7 +421,7 @@ class Pipeline {
     for (unsigned i = from; i < job.pieces; ++i) todo_.add(Part{&job, i}, cost, kMaxPieces * job.seq + i);
   }
 
-  // Cuts a slow block into pieces that workers compress at once, by its choice alone, so
+  // Cuts a block into pieces that workers compress at once, by its choice alone, so
   // that the output is the same for every thread count (docs/design.md, "Pieces of slow
   // blocks"):
   //  - a block of zlib into pieces of 256 KiB chained into one member as pigz chains its
