@@ -192,14 +192,22 @@ class Pipeline {
       small_input_ = true;
       cheap_pieces_ = kMaxPieces;
       auto compressor = make_block_compressor(plan_);
+      BlockStats::Clock::time_point start;
+      if (stats_.on()) start = BlockStats::Clock::now();
       const unsigned cost = look_at(*compressor, *first);
+      if (stats_.on()) first->sample_ms = BlockStats::ms_since(start);
       // One member with nothing after it goes without its size (start_member); the
       // members of a cut block keep theirs.
       first->indexed = first->pieces > 1 && !first->chained;
       if (opts_.threads == 1 || first->pieces == 1) {
-        for (unsigned i = 0; i < first->pieces; ++i) compress_part(*compressor, *first, i);
+        for (unsigned i = 0; i < first->pieces; ++i) {
+          if (stats_.on()) start = BlockStats::Clock::now();
+          compress_part(*compressor, *first, i);
+          record(Part{first, i}, start);
+        }
         finish(*first);
         emit(*first);
+        if (stats_.on()) stats_.print(plan_.zlib_level);
         return result_;
       }
       add_pieces(*first, cost, 0);
@@ -397,14 +405,20 @@ class Pipeline {
         if (stats_.on()) start = BlockStats::Clock::now();
       }
       compress_part(*compressor, *job, part.index);
-      if (stats_.on())
-        stats_.add(part, member_choice(*job, part.index), part.index ? 0 : job->sample_ms, BlockStats::ms_since(start),
-                   effort(job->choice, plan_));
+      record(part, start);
       if (--job->unfinished == 0) {
         finish(*job);
         done_.put(job->seq, job);
       }
     }
+  }
+
+  // RIGZ_BLOCK_STATS: a piece compressed since `start`.
+  void record(const Part& part, BlockStats::Clock::time_point start) {
+    if (!stats_.on()) return;
+    const Job& job = *part.job;
+    stats_.add(part, member_choice(job, part.index), part.index ? 0 : job.sample_ms, BlockStats::ms_since(start),
+               effort(job.choice, plan_));
   }
 
   // Chooses the block's codec (from its sample) and cuts it; returns its cost (`effort`).
