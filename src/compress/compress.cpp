@@ -173,10 +173,7 @@ class Pipeline {
       jobs_.push_back(std::make_unique<Job>());
       free_.push(jobs_.back().get());
     }
-    if (plan_.cut_blocks && input_size) {
-      const uint64_t blocks = std::max<uint64_t>(1, (*input_size + plan_.block_size - 1) / plan_.block_size);
-      cheap_pieces_ = unsigned((kMaxPieces + blocks - 1) / blocks);
-    }
+    if (plan_.cut_blocks) take_as_small(*input_size);
   }
 
   // The first block is read here. An input that fits in it (or an empty one) is
@@ -189,8 +186,7 @@ class Pipeline {
     Job* first = read_first_block(in);
     if (first->len < plan_.block_size) {
       first->last = true;
-      small_input_ = true;
-      cheap_pieces_ = kMaxPieces;
+      take_as_small(first->len);
       auto compressor = make_block_compressor(plan_);
       BlockStats::Clock::time_point start;
       if (stats_.on()) start = BlockStats::Clock::now();
@@ -421,6 +417,14 @@ class Pipeline {
                effort(job.choice, plan_));
   }
 
+  // An input of `len` bytes (known, or found to end within its first block) whose blocks
+  // are cut for the threads (`cut`): plan.h's cut_blocks.
+  void take_as_small(uint64_t len) {
+    small_input_ = true;
+    const uint64_t blocks = std::max<uint64_t>(1, (len + plan_.block_size - 1) / plan_.block_size);
+    cheap_pieces_ = unsigned((kMaxPieces + blocks - 1) / blocks);
+  }
+
   // Chooses the block's codec (from its sample) and cuts it; returns its cost (`effort`).
   unsigned look_at(BlockCompressor& compressor, Job& job) const {
     job.choice = compressor.choose(job.in.get(), job.len, job.seq);
@@ -600,8 +604,8 @@ class Pipeline {
   const CompressOptions& opts_;
   const CompressionPlan plan_;
   // plan.h's cut_blocks, or an input that turned out to fit in its first block: a pipe's
-  // is then cut as a file of its length is, and gives the same bytes.
-  bool small_input_ = plan_.cut_blocks;
+  // is then cut as a file of its length is, and gives the same bytes (`take_as_small`).
+  bool small_input_ = false;
   // In a small input, the most members a block of a cheap codec may be cut into: enough
   // for the input to give kMaxPieces of them (Pipeline::cut).
   unsigned cheap_pieces_ = 1;

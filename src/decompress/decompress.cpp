@@ -34,8 +34,13 @@ Next read_header(InputWindow& r, GzipHeader& h, bool first) {
   for (;;) {
     if (!first && (r.size() >= 1 && r.data()[0] != 0x1f)) return Next::trailing;
     if (!first && (r.size() >= 2 && r.data()[1] != 0x8b)) return Next::trailing;
+    // gzip reads the two magic bytes before it looks at them: an input of one byte, any
+    // byte, is "unexpected end of file" there, not "not in gzip format".
+    if (first && r.size() < 2) {
+      if (r.refill()) continue;
+      throw Error(Error::Kind::data, describe_header_problem(HeaderStatus::need_more, r.data(), r.size()));
+    }
     size_t used = 0;
-    if (first && r.size() < 2 && r.refill()) continue;
     HeaderStatus st = parse_gzip_header(r.data(), r.size(), h, used);
     if (st == HeaderStatus::ok) {
       r.consume(used);
@@ -43,9 +48,6 @@ Next read_header(InputWindow& r, GzipHeader& h, bool first) {
     }
     if (st == HeaderStatus::need_more && r.refill()) continue;
     if (!first && r.size() == 0) return Next::end;
-    // gzip reads the two magic bytes before it looks at them: an input of one byte, any
-    // byte, is "unexpected end of file" there, not "not in gzip format".
-    if (first && r.size() < 2) st = HeaderStatus::need_more;
     throw Error(Error::Kind::data, describe_header_problem(st, r.data(), r.size()));
   }
 }
