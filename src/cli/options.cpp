@@ -250,6 +250,7 @@ class Parser {
         continue;
       }
       if (a == "--") {
+        if (gzip_variable_) usage_error("--: option not valid in GZIP environment variable");
         only_files = true;
         continue;
       }

@@ -472,12 +472,14 @@ class Runner {
       report_.error(dir + ": " + std::strerror(errno));
       return;
     }
+    // The whole listing first, as gzip and pigz read it (the outputs land in the same
+    // directory), then in readdir's order, theirs too: `rigz -rc dir` concatenates the
+    // files in the order gzip's and pigz's output does on the same file system.
     std::vector<std::string> entries;
     while (dirent* e = readdir(d)) {
       if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) entries.push_back(e->d_name);
     }
     closedir(d);
-    std::sort(entries.begin(), entries.end());
     std::string prefix = dir.back() == '/' ? dir : dir + "/";
     for (const auto& e : entries) {
       if (stop_) break;

@@ -242,7 +242,8 @@ $(diff <(echo "$gt") <(echo "$rt") | grep '^[<>]')"
   if [ "$cmp_err" = 1 ]; then
     local ge re
     # Empty lines are left out (those that start gzip's messages about the data).
-    # Sorted: gzip walks directories in readdir order, rigz in name order.
+    # Sorted: both walk directories in readdir order, which two twin directories need
+    # not share.
     ge=$(sed -E '/^$/d; s/\b(gzip|gunzip|zcat)\b/PROG/g' "$ROOT/g.err" | sort)
     re=$(sed -E '/^$/d; s/\b(gzip|rigz|unrigz|rigzcat|gunzip|zcat)\b/PROG/g' "$ERR" | sort)
     if [ "$ge" = "$re" ]; then
