@@ -1,7 +1,8 @@
-// Like gzip -l, the sizes come from the file size and the last member's ISIZE trailer
-// (so they are those of the last member for multi-member files, and wrap at 4 GiB, as
-// gzip's do); regular files are also decompressed to check them, as gzip 1.12 does. Files whose members carry their own
-// size in the header (rigz's "RZ" subfield, BGZF's "BC") are walked member by member instead, for the true totals and
+// Like gzip -l (1.12), which decompresses what it lists: the sizes are the input's and
+// what its last member inflated to (so those of the last member for multi-member files;
+// past 4 GiB the true size, where the ISIZE trailer wraps), and a corrupt input gets its
+// error instead of a line. Files whose members carry their own size in the header (rigz's
+// "RZ" subfield, BGZF's "BC") are walked member by member instead, for the true totals and
 // the CRC of the whole.
 #include "cli/list.h"
 
@@ -129,6 +130,7 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   uint8_t tail[8] = {0};
   uint64_t size = 0;
   size_t head_len = 0;
+  std::optional<DecompressResult> piped;  // a pipe's, decompressed through
   struct stat st;
   bool have_stat = fstat(fd, &st) == 0;
   bool regular = have_stat && S_ISREG(st.st_mode);
@@ -155,8 +157,9 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
       list_other(hc, in, size, file_time, shown, report, path);
       return;
     }
-  } else {  // a pipe: read it through, keeping the start and the last 8 bytes
+  } else {  // a pipe: decompressed through as gzip 1.12 does (or, with a bad header, read through)
     FdInput raw(fd);
+    bool decompressing = false;
     try {
       PeekInput peek(raw, head.size());
       HeaderCheck hc = check_first_header(peek.data(), peek.size(), true);
@@ -166,12 +169,23 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
       }
       head_len = peek.size();
       std::copy(peek.data(), peek.data() + head_len, head.begin());
-      keep_tail(head.data(), head_len);
-      std::vector<uint8_t> buf(1 << 16);
-      if (head_len == head.size())
-        for (size_t n; (n = raw.read(buf.data(), buf.size())) != 0;) keep_tail(buf.data(), n);
+      if (hc.state == HeaderCheck::State::ok) {
+        decompressing = true;
+        NullOutput null;
+        piped = decompress_gzip(peek, null, DecompressOptions{});
+        if (piped->trailing_garbage) {  // gzip warns and lists nothing for the input
+          report.warning(path + ": decompression OK, trailing garbage ignored");
+          return;
+        }
+        size = piped->in_bytes;
+      } else {
+        keep_tail(head.data(), head_len);
+        std::vector<uint8_t> buf(1 << 16);
+        if (head_len == head.size())
+          for (size_t n; (n = raw.read(buf.data(), buf.size())) != 0;) keep_tail(buf.data(), n);
+      }
     } catch (const Error& e) {
-      report.error(path + ": " + e.what());
+      report.error(decompressing ? file_message(path, e.what()) : path + ": " + e.what());
       total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
       return;
     }
@@ -186,15 +200,22 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
   uint32_t crc, isize;
   read_gzip_trailer(tail, crc, isize);
   uint64_t uncompressed = isize, overhead = hc.length + 8;
-  if (regular) {
+  // gzip 1.12 shows the size that decompressing gave the last member (past 4 GiB too,
+  // where its ISIZE wraps), and over several members takes the ratio over the whole input.
+  auto take = [&](const DecompressResult& r) {
+    uncompressed = r.last_member_size;
+    crc = r.last_member_crc;
+    if (r.members > 1) overhead = 0;
+  };
+  if (piped) {
+    take(*piped);
+  } else if (regular) {
     if (auto t = summarize_indexed_file(fd, size)) {
       uncompressed = t->uncompressed;
       overhead = t->overhead;
       crc = t->crc;
     } else {
-      // gzip 1.12 decompresses what it lists: a corrupt file gets its error and no
-      // line, and a file of several members has its ratio taken over the whole file
-      // (no header left out). The sizes stay those of the trailer, as gzip's.
+      // gzip 1.12 decompresses what it lists: a corrupt file gets its error and no line.
       try {
         FdInput in(fd);
         NullOutput null;
@@ -204,7 +225,7 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
           report.warning(path + ": decompression OK, trailing garbage ignored");
           return;
         }
-        if (r.members > 1) overhead = 0;
+        take(r);
       } catch (const Error& e) {
         report.error(file_message(path, e.what()));
         total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count

@@ -147,10 +147,13 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
       res.out_bytes += check.size;
       check_trailer(r, check.crc, check.size);
       ++res.members;
+      res.last_member_size = check.size;
+      res.last_member_crc = check.crc;
       continue;
     }
     isal_inflate_init(state.get());
     state->crc_flag = ISAL_GZIP_NO_HDR;
+    const uint64_t member_start = res.out_bytes;
     for (;;) {
       if (r.size() == 0 && !r.refill()) corrupt("unexpected end of file");
       state->next_in = const_cast<uint8_t*>(r.data());
@@ -169,6 +172,8 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     return_buffered_bytes(*state, r);
     check_trailer(r, state->crc, state->total_out);
     ++res.members;
+    res.last_member_size = res.out_bytes - member_start;
+    res.last_member_crc = state->crc;
   }
   sink.finish();
   res.in_bytes = r.consumed();

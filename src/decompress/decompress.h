@@ -22,6 +22,8 @@ struct DecompressResult {
   uint64_t in_bytes = 0;   // compressed bytes consumed, trailing data included
   uint64_t out_bytes = 0;  // bytes written
   unsigned members = 0;
+  uint64_t last_member_size = 0;  // the last member's output, not wrapped as its ISIZE
+  uint32_t last_member_crc = 0;
   bool trailing_garbage = false;  // non-zero data after the last member (a warning)
   bool trailing_zeros = false;    // only zero bytes after it (gzip -v warns of them)
   bool passed_through = false;    // input was not gzip and was copied

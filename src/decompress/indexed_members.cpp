@@ -165,6 +165,8 @@ class MemberDecoder {
       if (res_.members == 0) res_.first_header = job->header;
       res_.out_bytes += job->out_len;
       ++res_.members;
+      res_.last_member_size = job->out_len;
+      res_.last_member_crc = le32(job->in + job->in_size - kGzipTrailerSize);
       free_.push(job);
     }
   }
