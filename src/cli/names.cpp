@@ -53,8 +53,9 @@ std::optional<std::string> decompressed_name(const std::string& name, const std:
 
 std::vector<std::string> lookup_suffixes(const std::string& user_suffix) {
   std::vector<std::string> out;
-  for (const std::string& s :
-       {user_suffix, std::string(".gz"), std::string(".z"), std::string("-z"), std::string(".Z")})
+  // gzip's, then pigz's zlib and zip suffixes (`rigz -d f` finds f.zz as `pigz -d f` does).
+  for (const std::string& s : {user_suffix, std::string(".gz"), std::string(".z"), std::string("-z"), std::string(".Z"),
+                               std::string(".zz"), std::string(".zip")})
     if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   return out;
 }

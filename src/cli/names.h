@@ -18,7 +18,7 @@ std::optional<std::string> compressed_suffix(const std::string& name, const std:
 std::optional<std::string> decompressed_name(const std::string& name, const std::string& user_suffix);
 
 // The suffixes `gunzip NAME` tries when NAME does not exist, in order: the -S suffix,
-// .gz, .z, -z, .Z (gzip's list).
+// .gz, .z, -z, .Z (gzip's list), then .zz and .zip (pigz's zlib and zip files).
 std::vector<std::string> lookup_suffixes(const std::string& user_suffix);
 
 std::string base_name(const std::string& path);

@@ -526,10 +526,20 @@ class Runner {
       report_.note(name + ": file size changed while zipping");
   }
 
+  // The suffix that keeps `name` from being compressed: gzip's list (and -S) for gzip
+  // output; for zlib and zip output only their own suffix, as pigz has it (`rigz -z f.gz`
+  // writes f.gz.zz, a zlib stream of a gzip file).
+  std::optional<std::string> already_suffixed(const std::string& name) const {
+    if (o_.format == Format::gzip) return compressed_suffix(name, o_.suffix);
+    const size_t n = o_.suffix.size();
+    if (name.size() > n && name.compare(name.size() - n, n, o_.suffix) == 0) return o_.suffix;
+    return std::nullopt;
+  }
+
   void compress_file(const std::string& name, int in_fd, const struct stat& st) {
     std::string out_name;
     if (!o_.to_stdout) {
-      if (auto suffix = compressed_suffix(name, o_.suffix); suffix && !o_.force) {
+      if (auto suffix = already_suffixed(name); suffix && !o_.force) {
         if (name_warnings())
           std::fprintf(stderr, "rigz: %s already has %s suffix -- unchanged\n", name.c_str(), suffix->c_str());
         return;

@@ -68,6 +68,20 @@ EOF
     fi
   done
 done
+# As pigz: -z and -K leave alone only a file that has their own suffix (a .gz file gets
+# wrapped), and -d of a name that does not exist finds its .zz file.
+for opt in -z -K; do
+  cp small small.gz
+  same=$(pigz $opt -k small.gz 2>&1; echo $?; ls small.gz*)
+  rm -f small.gz.zz small.gz.zip
+  [ "$same" = "$("$RIGZ" $opt -k small.gz 2>&1; echo $?; ls small.gz*)" ] && ok || fail "$opt small.gz: not pigz's"
+  rm -f small.gz*
+done
+cp small wrapped
+"$RIGZ" -z wrapped
+expect 0 "$RIGZ" -d wrapped
+assert_same small wrapped
+rm -f wrapped
 # One block: the same bytes as pigz (both are zlib's deflate at the same level).
 for l in 1 6 9; do
   run "$RIGZ" -z -$l -c small
