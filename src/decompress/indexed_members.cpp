@@ -159,8 +159,11 @@ class MemberDecoder {
         todo_.close();
         return;
       }
-      if (job->error) throw Error(Error::Kind::data, job->error);
+      // A member whose trailer disagrees is written before its error is raised, as the
+      // streaming path (and gzip, and pigz) write what they inflated: the same output for
+      // every thread count, for `-dc` to salvage.
       out_.write(job->out.data(), job->out_len);
+      if (job->error) throw Error(Error::Kind::data, job->error);
       job->holds_input = false;
       if (res_.members == 0) res_.first_header = job->header;
       res_.out_bytes += job->out_len;

@@ -75,6 +75,18 @@ for off in $((LEN - 4)) $((LEN - 1)); do
   assert_err_has "invalid compressed data--length error"
 done
 rm -f crc.gz isize.gz
+# A wrong CRC in the last member of rigz's own output (members inflated by the workers):
+# -dc writes all it inflated before the error, as gzip and pigz do, at any thread count.
+gen_text 1000000 members 5  # over the 64 KiB of compressed input that one thread takes alone
+"$RIGZ" -k -b 64 members
+xor_byte members.gz $(($(stat -c %s members.gz) - 8)) 1
+for p in 1 2 4; do
+  run "$RIGZ" -dc -p $p members.gz
+  check_rc 1 "rigz -dc -p $p members.gz"
+  assert_err_has "crc error"
+  assert_out_same members "rigz -dc -p $p of a bad last member"
+done
+rm -f members members.gz
 
 # A bad header: magic, method, reserved flags, header CRC.
 group "header"
