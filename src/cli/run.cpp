@@ -412,7 +412,8 @@ class Runner {
     struct stat st;
     if (lstat(name.c_str(), &st) != 0) {
       if (errno != ENOENT || compressing()) {
-        report_.error(path + ": " + std::strerror(errno));
+        // An empty name is left out of the message, as gzip's perror("") leaves it.
+        report_.error((path.empty() ? "" : path + ": ") + std::strerror(errno));
         return;
       }
       auto found = find_compressed(path);

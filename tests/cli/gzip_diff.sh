@@ -166,6 +166,7 @@ diff_gzip one -S xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx f
 diff_gzip one -S a/b f
 diff_gzip one missing
 diff_gzip one missing f
+diff_gzip one "" f
 diff_gzip one -- f
 IN=f diff_gzip one
 IN=f diff_gzip one -
@@ -197,6 +198,7 @@ diff_gzip unknown -d -S .foo f.foo
 diff_gzip gz -d f
 diff_gzip gz -d missing
 diff_gzip gz -d missing.gz
+diff_gzip gz -d "" f.gz
 
 group "directories"
 diff_gzip dir d
