@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   try {
     options = parse_options(argc, argv);
   } catch (const rigz::Error& e) {
-    std::fprintf(stderr, "rigz: %s\nTry `rigz --help' for more information.\n", e.what());
+    if (*e.what()) std::fprintf(stderr, "rigz: %s\n", e.what());
+    std::fprintf(stderr, "Try `rigz --help' for more information.\n");
     return kExitError;
   }
   if (options.show_help || options.show_version || options.show_license) {

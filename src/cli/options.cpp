@@ -271,6 +271,7 @@ class Parser {
           continue;
         }
         if (c == kProgress || c == kNoProgress) usage_error("invalid option -- '\\" + std::to_string(c) + "'");
+        if (c == '?') usage_error("");  // gzip's getopt takes `-?` for its own error mark: the hint alone
         if (gzip_variable_ && !allowed_in_gzip_variable(c)) {
           if (!is_short_option(c)) usage_error(std::string("invalid option -- '") + c + "'");
           usage_error(std::string("-") + c + ": option not valid in GZIP environment variable");

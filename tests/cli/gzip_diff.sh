@@ -486,6 +486,8 @@ diff_gzip one -c /dev/null
 group "option mistakes"
 diff_gzip one -y f
 diff_gzip one --bogus f
+diff_gzip one -? f
+diff_gzip one -k? f
 diff_gzip one -S
 diff_gzip one --suffix
 diff_gzip one --fast=1 f
