@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "decompress/indexed_members.h"
+#include "decompress/lzw.h"
 #include "decompress/speculative/parallel_member.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
@@ -51,6 +52,25 @@ Next read_header(InputWindow& r, GzipHeader& h, bool first) {
     throw Error(Error::Kind::data, describe_header_problem(st, r.data(), r.size()));
   }
 }
+
+// The rest of an InputWindow as a stream, for a decoder that reads one.
+class WindowRest : public InputStream {
+ public:
+  explicit WindowRest(InputWindow& r) : r_(r) {}
+  size_t read(uint8_t* buf, size_t n) override {
+    size_t got = 0;
+    while (got < n && (r_.size() > 0 || r_.refill())) {
+      const size_t k = std::min(n - got, r_.size());
+      std::memcpy(buf + got, r_.data(), k);
+      r_.consume(k);
+      got += k;
+    }
+    return got;
+  }
+
+ private:
+  InputWindow& r_;
+};
 
 // The unconsumed whole bytes of ISA-L's bit buffer once a deflate stream has ended:
 // the first bytes of the trailer, which go back to the input.
@@ -121,6 +141,16 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
     Next next = read_header(r, h, first);
     if (next == Next::end) break;
     if (next == Next::trailing) {
+      // gzip decodes a compress (.Z) stream that follows a member (`cat a.gz b.Z`); it
+      // runs to the end of the input.
+      if (is_lzw_magic(r.data(), r.size())) {
+        sink.flush();
+        WindowRest rest(r);
+        res.last_member_size = decompress_lzw(rest, out).out_bytes;
+        res.out_bytes += res.last_member_size;
+        ++res.members;
+        break;
+      }
       if (opts.pass_through) {
         // gzip -cdf: what follows the last member is not gzip, so it is copied as it is,
         // zeros too, like a whole file that is not gzip; no warning.

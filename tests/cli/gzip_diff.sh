@@ -112,6 +112,7 @@ named() { gen_text 5000 orig; touch -d @1000000000 orig; gzip orig; mv orig.gz r
 no_name() { gen_text 5000 orig; touch -d @1000000000 orig; gzip -n orig; mv orig.gz renamed.gz; }
 text_and_gz() { one; gzip -c f >f.gz; cp f plain; }
 lzw() { one; compress -c f >f.Z; }
+gz_then_lzw() { one; gzip -c f >m.gz; compress -c f >>m.gz; }  # a member, then a .Z stream
 # A pack (.z) file, made by the encoder of tests/unit/pack_test.cpp: 51 bytes of text.
 packed() {
   printf '\x1f\x1e\x00\x00\x00\x33\x06\x00\x00\x02\x06\x08\x06\x20\x65\x61\x63\x66\x6f\x72\x73\x0a\x6d\x6e' >p.z
@@ -438,6 +439,10 @@ if command -v compress >/dev/null; then
   assert_out_has "compr ffffffff "
   IN=f.Z diff_gzip lzw -dc
   IN=f.Z diff_gzip lzw -t
+  diff_gzip gz_then_lzw -d m.gz
+  diff_gzip gz_then_lzw -t m.gz
+  diff_gzip gz_then_lzw -l m.gz
+  IN=m.gz diff_gzip gz_then_lzw -dc
   GZ_PROG=zcat RZ_PROG=$ROOT/bin/zcat diff_gzip lzw f.Z
   diff_gzip lzw_bad -d big.Z
   diff_gzip lzw_bad -dc cut.Z
