@@ -125,41 +125,41 @@ void Lister::print_line(bool totals, uint32_t crc, time_t date, uint64_t compres
               format_ratio(part, static_cast<long long>(uncompressed)).c_str(), name.c_str());
 }
 
+std::optional<DecompressResult> Lister::inflate(InputStream& in, Reporter& report, const std::string& path) {
+  try {
+    NullOutput null;
+    DecompressResult r = decompress_gzip(in, null, DecompressOptions{});
+    if (!r.trailing_garbage) return r;
+    report.warning(path + ": decompression OK, trailing garbage ignored");  // and no line, as gzip
+  } catch (const Error& e) {
+    report.error(file_message(path, e.what()));
+    total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
+  }
+  return std::nullopt;
+}
+
 void Lister::list_stream(int fd, const std::string& shown, Reporter& report, const std::string& path) {
   std::vector<uint8_t> head(1 << 16);
-  uint8_t tail[8] = {0};
   uint64_t size = 0;
   size_t head_len = 0;
-  std::optional<DecompressResult> piped;  // a pipe's, decompressed through
+  std::optional<DecompressResult> inflated;  // the gzip data, decompressed through
   struct stat st;
   bool have_stat = fstat(fd, &st) == 0;
   bool regular = have_stat && S_ISREG(st.st_mode);
   // gzip shows a pipe's (or device's) time as 0, 1970-01-01, where its header's is not used.
   const time_t file_time = regular ? st.st_mtime : 0;
-  // Keeps the last 8 bytes of what went by.
-  auto keep_tail = [&](const uint8_t* buf, size_t n) {
-    if (n >= 8) {
-      std::copy(buf + (n - 8), buf + n, tail);
-    } else {
-      std::copy(tail + n, tail + 8, tail);
-      std::copy(buf, buf + n, tail + (8 - n));
-    }
-    size += n;
-  };
   if (regular) {
     size = static_cast<uint64_t>(st.st_size);
     ssize_t n = pread(fd, head.data(), head.size(), 0);
     head_len = n > 0 ? static_cast<size_t>(n) : 0;
-    if (size >= 8 && pread(fd, tail, 8, static_cast<off_t>(size - 8)) != 8) size = 0;
     HeaderCheck hc = check_first_header(head.data(), head_len, true);
     if (hc.state == HeaderCheck::State::ok && hc.kind != Detected::gzip) {
       FdInput in(fd);  // a file just opened (or standard input) is read from its position
       list_other(hc, in, size, file_time, shown, report, path);
       return;
     }
-  } else {  // a pipe: decompressed through as gzip 1.12 does (or, with a bad header, read through)
+  } else {  // a pipe: decompressed through, as gzip 1.12 does, where its header is good
     FdInput raw(fd);
-    bool decompressing = false;
     try {
       PeekInput peek(raw, head.size());
       HeaderCheck hc = check_first_header(peek.data(), peek.size(), true);
@@ -170,22 +170,12 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
       head_len = peek.size();
       std::copy(peek.data(), peek.data() + head_len, head.begin());
       if (hc.state == HeaderCheck::State::ok) {
-        decompressing = true;
-        NullOutput null;
-        piped = decompress_gzip(peek, null, DecompressOptions{});
-        if (piped->trailing_garbage) {  // gzip warns and lists nothing for the input
-          report.warning(path + ": decompression OK, trailing garbage ignored");
-          return;
-        }
-        size = piped->in_bytes;
-      } else {
-        keep_tail(head.data(), head_len);
-        std::vector<uint8_t> buf(1 << 16);
-        if (head_len == head.size())
-          for (size_t n; (n = raw.read(buf.data(), buf.size())) != 0;) keep_tail(buf.data(), n);
+        inflated = inflate(peek, report, path);
+        if (!inflated) return;
+        size = inflated->in_bytes;
       }
     } catch (const Error& e) {
-      report.error(decompressing ? file_message(path, e.what()) : path + ": " + e.what());
+      report.error(path + ": " + e.what());
       total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
       return;
     }
@@ -197,41 +187,25 @@ void Lister::list_stream(int fd, const std::string& shown, Reporter& report, con
     return;
   }
   const GzipHeader& h = hc.header;
-  uint32_t crc, isize;
-  read_gzip_trailer(tail, crc, isize);
-  uint64_t uncompressed = isize, overhead = hc.length + 8;
-  // gzip 1.12 shows the size that decompressing gave the last member (past 4 GiB too,
-  // where its ISIZE wraps), and over several members takes the ratio over the whole input.
-  auto take = [&](const DecompressResult& r) {
-    uncompressed = r.last_member_size;
-    crc = r.last_member_crc;
-    if (r.members > 1) overhead = 0;
-  };
-  if (piped) {
-    take(*piped);
-  } else if (regular) {
-    if (auto t = summarize_indexed_file(fd, size)) {
-      uncompressed = t->uncompressed;
-      overhead = t->overhead;
-      crc = t->crc;
-    } else {
-      // gzip 1.12 decompresses what it lists: a corrupt file gets its error and no line.
-      try {
-        FdInput in(fd);
-        NullOutput null;
-        DecompressOptions d;
-        auto r = decompress_gzip(in, null, d);
-        if (r.trailing_garbage) {  // gzip warns and lists nothing for the file
-          report.warning(path + ": decompression OK, trailing garbage ignored");
-          return;
-        }
-        take(r);
-      } catch (const Error& e) {
-        report.error(file_message(path, e.what()));
-        total_overhead_ = 0;  // gzip: a file read in vain leaves no header to count
-        return;
-      }
+  // gzip 1.12 decompresses what it lists (a corrupt input gets its error and no line) and
+  // shows the size that decompressing gave the last member (past 4 GiB too, where its ISIZE
+  // wraps), and over several members takes the ratio over the whole input. rigz's own
+  // files and BGZF are summed from their members' sizes instead.
+  uint64_t uncompressed, overhead = hc.length + 8;
+  uint32_t crc;
+  if (auto t = regular ? summarize_indexed_file(fd, size) : std::nullopt) {
+    uncompressed = t->uncompressed;
+    overhead = t->overhead;
+    crc = t->crc;
+  } else {
+    if (regular) {
+      FdInput in(fd);
+      inflated = inflate(in, report, path);
+      if (!inflated) return;
     }
+    uncompressed = inflated->last_member_size;
+    crc = inflated->last_member_crc;
+    if (inflated->members > 1) overhead = 0;
   }
   // gzip shows the file's time, or with -N the one in the header; with -N also the
   // stored name, in the directory of the file.

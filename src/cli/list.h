@@ -6,10 +6,12 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cli/options.h"
 #include "cli/reporter.h"
+#include "decompress/decompress.h"
 #include "format/deflate_container.h"
 #include "format/gzip_header.h"
 #include "format/zip_format.h"
@@ -53,6 +55,9 @@ class Lister {
   void print_line(bool totals, uint32_t crc, time_t date, uint64_t compressed, uint64_t uncompressed, uint64_t overhead,
                   const std::string& name, const char* method = "defla");
 
+  // The gzip data of `in` decompressed to check and count it, or nothing after its
+  // error or trailing-garbage warning.
+  std::optional<DecompressResult> inflate(InputStream& in, Reporter& report, const std::string& path);
   // zlib, zip and .Z: decompressed (to count) from `in`; `file_size` is 0 for a pipe.
   void list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_size, time_t file_time,
                   const std::string& shown, Reporter& report, const std::string& path);

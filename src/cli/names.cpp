@@ -36,6 +36,11 @@ std::optional<std::string> compressed_suffix(const std::string& name, const std:
   return std::nullopt;
 }
 
+std::optional<std::string> own_suffix(const std::string& name, const std::string& suffix) {
+  if (name.size() > suffix.size() && ends_with(name, suffix)) return suffix;
+  return std::nullopt;
+}
+
 std::optional<std::string> decompressed_name(const std::string& name, const std::string& user_suffix) {
   auto suffix = compressed_suffix(name, user_suffix);
   if (!suffix) {

@@ -17,6 +17,10 @@ std::optional<std::string> compressed_suffix(const std::string& name, const std:
 // .zip are removed (they do not stop a file from being compressed, as in pigz).
 std::optional<std::string> decompressed_name(const std::string& name, const std::string& user_suffix);
 
+// `suffix` if `name` ends with it (and is more than it), as pigz checks a file it would
+// compress: case and gzip's other suffixes count for nothing.
+std::optional<std::string> own_suffix(const std::string& name, const std::string& suffix);
+
 // The suffixes `gunzip NAME` tries when NAME does not exist, in order: the -S suffix,
 // .gz, .z, -z, .Z (gzip's list), then .zz and .zip (pigz's zlib and zip files).
 std::vector<std::string> lookup_suffixes(const std::string& user_suffix);

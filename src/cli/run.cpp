@@ -531,10 +531,7 @@ class Runner {
   // output; for zlib and zip output only their own suffix, as pigz has it (`rigz -z f.gz`
   // writes f.gz.zz, a zlib stream of a gzip file).
   std::optional<std::string> already_suffixed(const std::string& name) const {
-    if (o_.format == Format::gzip) return compressed_suffix(name, o_.suffix);
-    const size_t n = o_.suffix.size();
-    if (name.size() > n && name.compare(name.size() - n, n, o_.suffix) == 0) return o_.suffix;
-    return std::nullopt;
+    return o_.format == Format::gzip ? compressed_suffix(name, o_.suffix) : own_suffix(name, o_.suffix);
   }
 
   void compress_file(const std::string& name, int in_fd, const struct stat& st) {
