@@ -234,10 +234,14 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
       r.out_bytes = z.out_bytes;
       r.check = 0xffffffff;
       method = "compr";
-    } else if (hc.kind == Detected::pack) {  // the same for pack (.z) files
-      auto z = decompress_pack(in, null);
+    } else if (hc.kind == Detected::pack) {  // the same for pack (.z) files, with what follows
+      auto z = decompress_pack_and_rest(in, null);
+      if (z.trailing_garbage) {  // as for gzip members: a warning and no line
+        report.warning(path + ": decompression OK, trailing garbage ignored");
+        return;
+      }
       r.in_bytes = z.in_bytes;
-      r.out_bytes = z.out_bytes;
+      r.out_bytes = z.last_member_size;
       r.check = 0xffffffff;
       method = "pack ";
     } else {
@@ -250,9 +254,10 @@ void Lister::list_other(const HeaderCheck& hc, InputStream& in, uint64_t file_si
   }
   // A file's size, as gzip lists it (the rest of a zip file with several entries is not read).
   const uint64_t size = file_size ? file_size : r.in_bytes;
-  // gzip 1.12 counts all of a zip file as data (its headers and directory too), as it
-  // does a .Z file's: the ratio is the columns' own; a zlib stream's 6 bytes are left out.
-  const uint64_t deflate_bytes = hc.kind == Detected::zip ? size : r.in_bytes - r.overhead;
+  // gzip 1.12 counts all of a zip, .Z or pack file as data (a zip file's headers and
+  // directory too, whatever follows a pack stream): the ratio is the columns' own; a
+  // zlib stream's 6 bytes are left out.
+  const uint64_t deflate_bytes = hc.kind != Detected::zlib ? size : r.in_bytes - r.overhead;
   time_t date = file_time;
   std::string name = shown;
   if (hc.kind == Detected::zip) {

@@ -256,9 +256,12 @@ class Runner {
         auto r = decompress_lzw(in, out);
         return {r.in_bytes, r.out_bytes, 0, false, false, false};
       }
-      case Detected::pack: {
-        auto r = decompress_pack(in, out);
-        return {r.in_bytes, r.out_bytes, 0, false, false, false};
+      case Detected::pack: {  // gzip goes on after the stream: another one, gzip members
+        DecompressOptions d;
+        d.pass_through = pass_through(writes_stdout);
+        d.threads = o_.threads;
+        auto r = decompress_pack_and_rest(in, out, d);
+        return {r.in_bytes, r.out_bytes, 0, r.trailing_garbage, r.trailing_zeros, false};
       }
       default: {
         DecompressOptions d;

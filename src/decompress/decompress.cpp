@@ -13,6 +13,7 @@
 
 #include "decompress/indexed_members.h"
 #include "decompress/lzw.h"
+#include "decompress/pack.h"
 #include "decompress/speculative/parallel_member.h"
 #include "io/buffered_writer.h"
 #include "io/error.h"
@@ -53,25 +54,6 @@ Next read_header(InputWindow& r, GzipHeader& h, bool first) {
   }
 }
 
-// The rest of an InputWindow as a stream, for a decoder that reads one.
-class WindowRest : public InputStream {
- public:
-  explicit WindowRest(InputWindow& r) : r_(r) {}
-  size_t read(uint8_t* buf, size_t n) override {
-    size_t got = 0;
-    while (got < n && (r_.size() > 0 || r_.refill())) {
-      const size_t k = std::min(n - got, r_.size());
-      std::memcpy(buf + got, r_.data(), k);
-      r_.consume(k);
-      got += k;
-    }
-    return got;
-  }
-
- private:
-  InputWindow& r_;
-};
-
 // The unconsumed whole bytes of ISA-L's bit buffer once a deflate stream has ended:
 // the first bytes of the trailer, which go back to the input.
 void return_buffered_bytes(inflate_state& state, InputWindow& r) {
@@ -102,14 +84,15 @@ bool only_zeros(InputWindow& r) {
   }
 }
 
-}  // namespace
-
-DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const DecompressOptions& opts) {
+// The member loop. `continuation`: the input follows a stream of another kind (a pack
+// stream) and may be empty; what is not a member there is trailing data.
+DecompressResult decompress_members(InputStream& in, OutputStream& out, const DecompressOptions& opts,
+                                    bool continuation) {
   DecompressResult res;
   InputWindow r(in, kInBufSize);
   auto state = std::make_unique<inflate_state>();
   r.refill();
-  if (opts.pass_through && (r.size() < 2 || r.data()[0] != 0x1f || r.data()[1] != 0x8b)) {
+  if (opts.pass_through && !continuation && (r.size() < 2 || r.data()[0] != 0x1f || r.data()[1] != 0x8b)) {
     res.passed_through = true;
     do {
       out.write(r.data(), r.size());
@@ -130,7 +113,7 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
   // writer lets the workers replace the markers, which an unthreaded one leaves to this
   // thread (on 16 cores that made -p 16 into /dev/null 1.2-2.5x slower than into a file).
   BufferedWriter sink(out, kOutBufSize, threads > 1 && (!out.discards() || spec::may_use_parallel(threads)));
-  for (bool first = true;; first = false) {
+  for (bool first = !continuation;; first = false) {
     if (threads > 1 && front_member_indexed(r)) {
       sink.flush();
       const unsigned before = res.members;
@@ -150,6 +133,14 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
         res.out_bytes += res.last_member_size;
         ++res.members;
         break;
+      }
+      // A pack (.z) stream too; it has an end, and gzip goes on with what follows it.
+      if (is_pack_magic(r.data(), r.size())) {
+        sink.flush();
+        res.last_member_size = decompress_pack(r, out).out_bytes;
+        res.out_bytes += res.last_member_size;
+        ++res.members;
+        continue;
       }
       if (opts.pass_through) {
         // gzip -cdf: what follows the last member is not gzip, so it is copied as it is,
@@ -207,6 +198,24 @@ DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const Decom
   }
   sink.finish();
   res.in_bytes = r.consumed();
+  return res;
+}
+
+}  // namespace
+
+DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const DecompressOptions& opts) {
+  return decompress_members(in, out, opts, false);
+}
+
+DecompressResult decompress_pack_and_rest(InputStream& in, OutputStream& out, const DecompressOptions& opts) {
+  InputWindow window(in, size_t(1) << 16);
+  const PackResult pack = decompress_pack(window, out);
+  WindowRest rest(window);
+  DecompressResult res = decompress_members(rest, out, opts, true);
+  if (res.members == 0) res.last_member_size = pack.out_bytes;
+  ++res.members;
+  res.in_bytes += pack.in_bytes;
+  res.out_bytes += pack.out_bytes;
   return res;
 }
 

@@ -34,4 +34,9 @@ struct DecompressResult {
 // compressed data--crc error", "not in gzip format", ...) on bad input.
 DecompressResult decompress_gzip(InputStream& in, OutputStream& out, const DecompressOptions& opts = {});
 
+// A pack (.z) stream from its magic and what follows it, as gzip reads them: more pack
+// streams, gzip members (or a .Z stream), with the same rules for trailing data as after
+// a member. `members` counts the pack streams too.
+DecompressResult decompress_pack_and_rest(InputStream& in, OutputStream& out, const DecompressOptions& opts = {});
+
 }  // namespace rigz

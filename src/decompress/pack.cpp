@@ -20,24 +20,32 @@ constexpr unsigned kMaxLength = 24;  // gzip's limit for pack codes
 
 [[noreturn]] void corrupt(const char* what) { throw Error(Error::Kind::data, what); }
 
+// Bytes one at a time; the stream's last byte is the last one taken, so what follows it
+// stays in the window.
 class ByteReader {
  public:
-  explicit ByteReader(InputStream& in) : in_(in, size_t(1) << 16) {}
+  explicit ByteReader(InputWindow& in) : in_(in), start_(in.consumed()) {}
   uint8_t byte() {
     if (in_.size() == 0 && !in_.refill()) corrupt("unexpected end of file");
     const uint8_t b = in_.data()[0];
     in_.consume(1);
     return b;
   }
-  uint64_t consumed() const { return in_.consumed(); }
+  uint64_t consumed() const { return in_.consumed() - start_; }
 
  private:
-  InputWindow in_;
+  InputWindow& in_;
+  uint64_t start_;
 };
 
 }  // namespace
 
 PackResult decompress_pack(InputStream& in, OutputStream& out) {
+  InputWindow window(in, size_t(1) << 16);
+  return decompress_pack(window, out);
+}
+
+PackResult decompress_pack(InputWindow& in, OutputStream& out) {
   ByteReader r(in);
   uint8_t magic[2] = {r.byte(), r.byte()};
   if (!is_pack_magic(magic, 2)) corrupt("not in gzip format");

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "io/input_window.h"
 #include "io/stream.h"
 
 namespace rigz {
@@ -17,11 +18,14 @@ struct PackResult {
   uint64_t out_bytes = 0;  // written
 };
 
-// Decompresses one packed stream from its magic; the input after it is not read.
+// Decompresses one packed stream from its magic. From a window, the bytes after the
+// stream stay unconsumed there (gzip goes on with what follows: another stream, a gzip
+// member); from a stream, the window of its own may have read some of them.
 // Throws Error::data with gzip's words: "unexpected end of file", "invalid compressed
 // data -- Huffman code bit length out of range", "too many leaves in Huffman tree",
 // "invalid compressed data--format violated" (a code with no byte), "invalid compressed
 // data--length error" (not the size the header gives).
 PackResult decompress_pack(InputStream& in, OutputStream& out);
+PackResult decompress_pack(InputWindow& in, OutputStream& out);
 
 }  // namespace rigz

@@ -176,4 +176,24 @@ class InputWindow {
   bool eof_ = false;
 };
 
+// The rest of a window as a stream, for a reader that takes one after another has read
+// from the window (the gzip loop after a pack stream, the .Z decoder after a member).
+class WindowRest : public InputStream {
+ public:
+  explicit WindowRest(InputWindow& r) : r_(r) {}
+  size_t read(uint8_t* buf, size_t n) override {
+    size_t got = 0;
+    while (got < n && (r_.size() > 0 || r_.refill())) {
+      const size_t k = std::min(n - got, r_.size());
+      std::memcpy(buf + got, r_.data(), k);
+      r_.consume(k);
+      got += k;
+    }
+    return got;
+  }
+
+ private:
+  InputWindow& r_;
+};
+
 }  // namespace rigz

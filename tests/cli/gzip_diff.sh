@@ -126,6 +126,20 @@ packed() {
   cp p.z leaves.z
   printf '\x03' | dd of=leaves.z bs=1 seek=7 conv=notrunc status=none  # 3 codes of 1 bit
 }
+# gzip goes on after a pack stream as after a member: another pack stream, a member, zeros
+# or garbage may follow it, and a pack stream may follow a member.
+packed_and_more() {
+  packed
+  gen_text 3000 f
+  gzip -c f >f.gz
+  cat p.z p.z >pp.z
+  cat p.z f.gz >pg.z
+  cat f.gz p.z f.gz >gpg.gz
+  cat p.z >pz.z
+  head -c 100 /dev/zero >>pz.z
+  cat p.z >px.z
+  echo garbage >>px.z
+}
 lzw_bad() {
   gen_text 200000 big
   compress -c big >big.Z
@@ -520,6 +534,18 @@ diff_gzip packed -t cut.z
 diff_gzip packed -d len.z
 diff_gzip packed -t nolen.z
 diff_gzip packed -t leaves.z
+diff_gzip packed_and_more -d pp.z
+diff_gzip packed_and_more -dc pg.z
+diff_gzip packed_and_more -d gpg.gz
+diff_gzip packed_and_more -tv gpg.gz
+diff_gzip packed_and_more -dv pz.z
+diff_gzip packed_and_more -d px.z
+diff_gzip packed_and_more -dcf px.z
+diff_gzip packed_and_more -l pg.z
+IN=gpg.gz diff_gzip packed_and_more -dc
+IN=pp.z diff_gzip packed_and_more -l
+diff_gzip packed_and_more -l px.z
+diff_gzip packed_and_more -l pp.z
 
 group "terminals"
 # Under script(1) stdin, stdout and stderr are one terminal: both programs' whole output

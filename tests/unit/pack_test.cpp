@@ -130,6 +130,23 @@ TEST(Pack, RoundTrips) {
   EXPECT_EQ(unpack(pack(ab)), ab);
 }
 
+// gzip goes on after a pack stream, so from a window the decoder takes its bytes only.
+TEST(Pack, LeavesWhatFollowsInTheWindow) {
+  const Bytes data = test::make_data(70000, 5, 30);
+  const Bytes z = pack(data);
+  Bytes both = z;
+  const Bytes after = {0x1f, 0x8b, 'x', 'y'};
+  both.insert(both.end(), after.begin(), after.end());
+  MemoryInput in(both.data(), both.size());
+  InputWindow window(in, 4096);  // smaller than the stream: it refills on the way
+  MemoryOutput out;
+  PackResult r = decompress_pack(window, out);
+  EXPECT_EQ(out.data, data);
+  EXPECT_EQ(r.in_bytes, z.size());
+  ASSERT_TRUE(window.ensure(after.size()));
+  EXPECT_EQ(Bytes(window.data(), window.data() + window.size()), after);
+}
+
 TEST(Pack, BadInput) {
   const Bytes good = pack(test::make_data(5000, 9, 30));
   EXPECT_EQ(unpack_error(Bytes(good.begin(), good.begin() + 6)), "unexpected end of file");
